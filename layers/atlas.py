@@ -1,0 +1,148 @@
+"""The atlas: boundaries, catalogue and store together, with the few calls the server and CLI make."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.boundaries import BoundarySet
+from geo.simplify import LODS, lod_by_id
+from layers.catalogue import Catalogue
+from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts, rounded
+from layers.errors import NotFoundError
+from layers.i18n import t
+from layers.store import Store
+from layers.view import MapView, ResolvedView, available_years, resolve
+
+DEFAULT_LOD = {"prefecture": 3, "county": 3}
+RENDER_CACHE_SIZE = 256
+
+
+@dataclass
+class Atlas:
+    """Loaded once at start-up; observations re-read only when the store's version changes."""
+
+    boundaries: BoundarySet
+    catalogue: Catalogue
+    store: Store
+    tile_url: str | None = None
+    tile_attribution: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _obs: tuple[int, pd.DataFrame] | None = field(default=None, repr=False)
+    _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
+    _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
+
+    def version(self) -> int:
+        """The store version: changes on every import, so caches keyed by it invalidate themselves."""
+        return self.store.version()
+
+    def observations(self, version: int | None = None) -> pd.DataFrame:
+        """Current observations, cached per store version."""
+        v = self.version() if version is None else version
+        with self._lock:
+            if self._obs is None or self._obs[0] != v:
+                self._obs = (v, self.store.observations(v))
+            return self._obs[1]
+
+    def level_adcodes(self, level: str) -> set[str]:
+        """Adcodes of the units of one level."""
+        return set(self.boundaries.units(level, len(LODS) - 1).adcode)
+
+    def resolve(self, view: MapView) -> ResolvedView:
+        """Check a view against the data."""
+        return resolve(view, self.catalogue, self.observations(), self.level_adcodes(view.level))
+
+    def frame(self, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
+        """Units of the view's level joined with its values, classified."""
+        rv = self.resolve(view)
+        lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
+        units = rounded(self.boundaries.units(view.level, lod), lod_by_id(lod).decimals)
+        frame = join_values(units, self.observations(), rv.indicator.id, rv.year)
+        return rv, frame
+
+    def title(self, rv: ResolvedView) -> str:
+        """'常住人口（2020年，县区）' or 'Resident population (2020, Counties)'."""
+        lang = rv.view.lang
+        name = rv.indicator.name_en if lang == "en" else rv.indicator.name_zh
+        return t("map_of", lang, indicator=name, year=rv.year, level=t(f"level_{rv.view.level}", lang))
+
+    def render_map(self, view: MapView) -> dict[str, str]:
+        """Head, body and script of the Folium map, cached by (view, store version)."""
+        key = (view.model_dump_json(), self.version(), self.tile_url)
+        with self._lock:
+            if key in self._renders:
+                self._renders.move_to_end(key)
+                return self._renders[key]
+        rv, frame = self.frame(view)
+        classified, classes, fills = classify_frame(frame, view.scheme, view.k)
+        notes = [t("lanzhou_new_area_note", view.lang)] if view.level == "county" and rv.indicator.id == "population" else []
+        m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
+                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution)
+        parts = render_parts(m) | {"title": self.title(rv)}
+        with self._lock:
+            self._renders[key] = parts
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return parts
+
+    def boundaries_json(self, level: str, lod: int) -> bytes:
+        """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""
+        key = ("boundaries", level, lod)
+        with self._lock:
+            if key in self._boundary_json:
+                return self._boundary_json[key]
+        body = json.dumps(self.boundaries.geojson(level, lod), ensure_ascii=False, separators=(",", ":")).encode()
+        with self._lock:
+            self._boundary_json[key] = body
+        return body
+
+    def values(self, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
+        """The values behind a view, one row per unit, with rank and source (no geometry)."""
+        rv, frame = self.frame(view)
+        cols = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "note"]
+        return rv, pd.DataFrame(frame[cols])
+
+    def regions(self, level: str | None = None) -> pd.DataFrame:
+        """Attribute table of the units, optionally one level."""
+        regions = self.boundaries.regions
+        return regions if level is None else regions[regions.level == self._level(level)]
+
+    def _level(self, level: str) -> str:
+        self.boundaries.units(level, len(LODS) - 1)  # raises on an unknown level
+        return level
+
+    def region(self, adcode: str) -> dict[str, object]:
+        """One region with its parent, children and every value it has, each with its source."""
+        regions = self.boundaries.regions
+        rows = regions[regions.adcode == adcode]
+        if rows.empty:
+            raise NotFoundError("region", adcode)
+        row = rows.sort_values("level", key=lambda s: s.map({"province": 0, "prefecture": 1, "county": 2})).iloc[0]
+        children = regions[(regions.parent == adcode) & (regions.adcode != adcode)]
+        parent = regions[regions.adcode == row.parent].head(1)
+        obs = self.observations()
+        mine = obs[obs.adcode == adcode].sort_values(["indicator", "year"])
+        return {
+            "adcode": adcode, "name_zh": row.name_zh, "name_en": row.name_en,
+            "levels": sorted(set(rows.level)), "level": row.level,
+            "parent": parent.iloc[0].to_dict() if len(parent) and row.parent != adcode else None,
+            "children": children[["adcode", "name_zh", "name_en", "level"]].to_dict("records"),
+            "values": mine.drop(columns=["adcode", "dataset_id"]).to_dict("records"),
+        }
+
+    def indicators(self) -> list[dict[str, object]]:
+        """The catalogue with, for each indicator, the years available at each level."""
+        obs = self.observations()
+        levels = {lvl: self.level_adcodes(lvl) for lvl in ("prefecture", "county")} | {"province": {"620000"}}
+        out = []
+        for ind in self.catalogue.indicators.values():
+            years = {lvl: available_years(obs, ind.id, codes) for lvl, codes in levels.items()}
+            out.append(ind.model_dump() | {"additive": ind.additive,
+                                           "years": {k: v for k, v in years.items() if v},
+                                           "levels": [k for k, v in years.items() if v]})
+        return out

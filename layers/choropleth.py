@@ -1,0 +1,136 @@
+"""Choropleth building: join values to boundaries, classify, and draw a Folium map with legend and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.simplify import round_coordinates
+from layers.catalogue import Indicator
+from layers.classify import Classes, classify
+from layers.controls import HtmlControl, add_hatch_pattern, stable_ids
+from layers.fmt import esc, number
+from layers.i18n import t
+from layers.legend import legend_html, title_html
+from layers.palettes import NO_DATA_FILL, OUTLINE, colours
+
+LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
+LEAFLET_CSS = "/static/vendor/leaflet/leaflet.css"
+MAP_CSS = "/static/css/map.css"
+
+
+def join_values(units: gpd.GeoDataFrame, observations: pd.DataFrame, indicator: str, year: int) -> gpd.GeoDataFrame:
+    """Left-join one indicator-year to the units: units without a value stay, with NaN, never dropped."""
+    vals = observations[(observations.indicator == indicator) & (observations.year == year)]
+    vals = vals[["adcode", "value", "unit", "source", "illustrative", "qualifier", "note"]]
+    frame = units.merge(vals, on="adcode", how="left")
+    frame["illustrative"] = frame["illustrative"].astype("boolean").fillna(False).astype(bool)
+    frame["rank"] = frame["value"].rank(ascending=False, method="min")
+    return frame
+
+
+def classify_frame(frame: gpd.GeoDataFrame, scheme: str, k: int) -> tuple[gpd.GeoDataFrame, Classes | None, list[str]]:
+    """Add class index and fill colour; no-data units get the hatch fill."""
+    classes = classify(frame["value"].to_numpy(), scheme, k)
+    fills = colours(classes.k) if classes else []
+    out = frame.copy()
+    idx = classes.assign(out["value"].to_numpy()) if classes else np.full(len(out), -1)
+    out["class"] = idx
+    out["fill"] = [fills[i] if i >= 0 else NO_DATA_FILL for i in idx]
+    return out, classes, fills
+
+
+@dataclass
+class MapText:
+    """Everything written on the map, already in the view's language."""
+
+    title: str
+    lang: str
+    indicator: Indicator
+    notes: list[str] = field(default_factory=list)
+
+
+def tooltip_properties(frame: gpd.GeoDataFrame, text: MapText) -> pd.DataFrame:
+    """Escaped strings for the tooltip: Folium's GeoJsonTooltip inserts them as raw HTML."""
+    n = int(frame["value"].notna().sum())
+    lang = text.lang
+    unit = text.indicator.unit_en if lang == "en" else text.indicator.unit
+    names = frame["name_en"] if lang == "en" else frame["name_zh"]
+    other = frame["name_zh"] if lang == "en" else frame["name_en"]
+    rows = []
+    for name, alt, v, r, src, ill in zip(names, other, frame["value"], frame["rank"], frame["source"],
+                                         frame["illustrative"], strict=True):
+        has = pd.notna(v)
+        value = f"{number(v)} {unit}" + (f" ({t('illustrative_short', lang)})" if ill else "") if has else t("no_data", lang)
+        rows.append({
+            "tip_name": f"{esc(name)} <small>{esc(alt)}</small>",
+            "tip_value": esc(value),
+            "tip_rank": esc(t("rank_of", lang, rank=int(r), n=n)) if has else "—",
+            "tip_source": esc(src) if has else "—",
+        })
+    return pd.DataFrame(rows, index=frame.index)
+
+
+def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str], text: MapText,
+              neighbours: gpd.GeoDataFrame | None = None, tile_url: str | None = None,
+              tile_attribution: str = "") -> folium.Map:
+    """A Folium map from a classified frame: no tiles unless a URL is given, vendored Leaflet, SVG paths."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
+                   control_scale=True, zoom_snap=0.25, min_zoom=4, max_zoom=12)
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS), ("ipmap_css", MAP_CSS)]
+    if tile_url:
+        folium.TileLayer(tile_url, attr=tile_attribution or tile_url, name="basemap", overlay=False).add_to(m)
+    if neighbours is not None and len(neighbours):
+        folium.GeoJson(
+            rounded(neighbours[["name_zh", "geometry"]], 2).assign(name_zh=neighbours["name_zh"].map(esc)),
+            name="neighbours", interactive=False, control=False,
+            style_function=lambda _f: {"fillColor": "#e4e4e0", "color": "#c4c4c0", "weight": 0.8, "fillOpacity": 1},
+        ).add_to(m)
+    add_hatch_pattern(m)
+    props = tooltip_properties(frame, text)
+    data = gpd.GeoDataFrame(
+        {"adcode": frame["adcode"], "fill": frame["fill"], **{c: props[c] for c in props.columns}},
+        geometry=frame.geometry.values, crs=frame.crs,
+    )
+    folium.GeoJson(
+        data, name=esc(text.title),
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": OUTLINE, "weight": 0.6,
+                                  "fillOpacity": 0.85},
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip_name", "tip_value", "tip_rank", "tip_source"],
+                                      aliases=[esc(t(k, text.lang)) for k in ("region", "value", "rank", "source")],
+                                      sticky=True, class_name="ipmap-tooltip"),
+        smooth_factor=0.5,
+    ).add_to(m)
+    illustrative = bool(frame["illustrative"].any())
+    sources = sorted(set(frame["source"].dropna()))
+    HtmlControl(title_html(text.title, sources, text.lang, illustrative, text.notes), "topleft",
+                "ipmap-titlebox").add_to(m)
+    HtmlControl(legend_html(classes, fills, text.indicator, text.lang, int(frame["value"].isna().sum()),
+                            illustrative), "bottomright", "ipmap-legend").add_to(m)
+    if illustrative:
+        HtmlControl(esc(t("illustrative", text.lang)), "topright", "ipmap-watermark").add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    stable_ids(m)
+    return m
+
+
+def render_parts(m: folium.Map) -> dict[str, str]:
+    """The map's head, body and script HTML, to place inside our own page templates."""
+    fig = m.get_root()
+    fig.render()
+    return {"head": fig.header.render(), "body": fig.html.render(), "script": fig.script.render()}
+
+
+def rounded(frame: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
+    """Coordinates rounded to what the zoom needs: fewer bytes per vertex on the page."""
+    out = frame.copy()
+    out["geometry"] = round_coordinates(frame.geometry.values, decimals)
+    return out
+

@@ -1,0 +1,62 @@
+"""Folium elements of our own: HTML boxes placed as Leaflet controls, and the no-data hatch pattern."""
+
+from __future__ import annotations
+
+import itertools
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+
+class HtmlControl(MacroElement):
+    """Pre-escaped HTML shown as a Leaflet control; the HTML sits in the page body, never inside a script."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <div id="{{ this.get_name() }}" class="ipmap-control {{ this.css_class }}" hidden>{{ this.content }}</div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var box = document.getElementById({{ this.get_name()|tojson }});
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                box.hidden = false;
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.disableScrollPropagation(box);
+                return box;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, content: str, position: str = "topright", css_class: str = ""):
+        super().__init__()
+        self._name = "HtmlControl"
+        self.content, self.position, self.css_class = content, position, css_class
+
+
+HATCH_SVG = (
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
+    '<pattern id="ipmap-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">'
+    '<rect width="6" height="6" fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" stroke-width="2"/>'
+    "</pattern></defs></svg>"
+)
+
+
+def add_hatch_pattern(m: folium.Map) -> None:
+    """Define the SVG pattern that no-data units are filled with (fillColor: url(#ipmap-hatch))."""
+    m.get_root().html.add_child(Element(HATCH_SVG), name="ipmap_hatch")
+
+
+def stable_ids(m: folium.Map) -> None:
+    """Replace Folium's random element ids with counters, so the same view renders to the same bytes."""
+    counter = itertools.count()
+    stack = [m.get_root()]
+    while stack:
+        el = stack.pop(0)
+        el._id = f"{next(counter):04x}"
+        stack.extend(el._children.values())

@@ -1,0 +1,24 @@
+"""Errors raised by layers/, mapped to HTTP statuses in one place by server/errors.py."""
+
+from __future__ import annotations
+
+
+class LayersError(Exception):
+    """Base class for indicator and map errors."""
+
+
+class UnknownParameterError(LayersError):
+    """A parameter value outside what the data holds; names the parameter and the allowed values."""
+
+    def __init__(self, param: str, value: object, allowed: list[str]):
+        self.param, self.value, self.allowed = param, value, allowed
+        shown = ", ".join(map(str, allowed[:60])) or "none"
+        super().__init__(f"unknown {param} {value!r}; allowed: {shown}")
+
+
+class NotFoundError(LayersError):
+    """A region, dataset or other object that does not exist."""
+
+    def __init__(self, what: str, key: object):
+        self.what, self.key = what, key
+        super().__init__(f"no {what} {key!r}")

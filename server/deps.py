@@ -1,0 +1,19 @@
+"""Dependencies: the loaded atlas, and the map view read from query parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from layers.atlas import Atlas
+from layers.view import MapView
+
+
+def get_atlas(request: Request) -> Atlas:
+    """The atlas loaded at start-up."""
+    return request.app.state.atlas  # type: ignore[no-any-return]
+
+
+AtlasDep = Annotated[Atlas, Depends(get_atlas)]
+ViewDep = Annotated[MapView, Query()]

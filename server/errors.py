@@ -1,0 +1,71 @@
+"""Map geo/ and layers/ errors to HTTP statuses in one place; no stack trace ever reaches a client."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from geo.errors import UnknownLevelError
+from layers.errors import NotFoundError, UnknownParameterError
+
+log = logging.getLogger("ipmap")
+STATUS: dict[type[Exception], int] = {
+    UnknownParameterError: 404,
+    UnknownLevelError: 422,
+    NotFoundError: 404,
+}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _respond(request: Request, status: int, body: dict[str, object]) -> Response:
+    if _wants_html(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(request, "error.html", {"status": status, "error": body,
+                                                                  "lang": request.query_params.get("lang", "zh")},
+                                          status_code=status)
+    return JSONResponse(body, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers."""
+
+    async def known(request: Request, exc: Exception) -> Response:
+        body: dict[str, object] = {"detail": str(exc)}
+        for attr in ("param", "allowed"):
+            if hasattr(exc, attr):
+                body[attr] = getattr(exc, attr)
+        return _respond(request, STATUS[type(exc)], body)
+
+    for exc_type in STATUS:
+        app.add_exception_handler(exc_type, known)
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = [{"param": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "msg": e["msg"]}
+                  for e in exc.errors()]
+        detail = "; ".join(f"{e['param']}: {e['msg']}" for e in errors)
+        return _respond(request, 422, {"detail": detail, "errors": errors})
+
+    app.add_exception_handler(RequestValidationError, invalid)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        resp = _respond(request, exc.status_code, {"detail": str(exc.detail)})
+        for k, v in (exc.headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return _respond(request, 500, {"detail": "internal error"})
+
+    app.add_exception_handler(Exception, crash)

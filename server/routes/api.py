@@ -1,0 +1,74 @@
+"""JSON API: health, regions, indicators, values and boundaries. Reads are public."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from layers.view import MapView
+from server.caching import cached, cached_json
+from server.deps import AtlasDep
+from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values
+
+router = APIRouter()
+Level = Literal["province", "prefecture", "county"]
+BOUNDARY_MAX_AGE = 7 * 24 * 3600
+
+
+def records(df: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as dicts with NaN as null, so the JSON is valid."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[no-any-return]
+
+
+@router.get("/healthz", response_model=Health, tags=["meta"])
+def healthz(atlas: AtlasDep) -> Health:
+    """Liveness and the data version (changes on every import)."""
+    return Health(status="ok", data_version=atlas.version(), boundaries=str(atlas.boundaries.meta.get("source", "")))
+
+
+@router.get("/api/regions", response_model=list[Region], tags=["regions"])
+def regions(request: Request, atlas: AtlasDep,
+            level: Level | None = Query(None, description="province, prefecture or county; all when omitted")) -> Response:
+    """Every unit, or the units of one level."""
+    return cached_json(request, records(atlas.regions(level)), max_age=3600)
+
+
+@router.get("/api/regions/{adcode}", response_model=RegionDetail, tags=["regions"])
+def region(request: Request, atlas: AtlasDep, adcode: str) -> Response:
+    """One region: name, level, parent, children and every value it has, each with its source."""
+    detail = atlas.region(adcode)
+    detail["values"] = records(pd.DataFrame(detail["values"])) if detail["values"] else []
+    return cached_json(request, detail)
+
+
+@router.get("/api/indicators", response_model=list[IndicatorOut], tags=["indicators"])
+def indicators(request: Request, atlas: AtlasDep) -> Response:
+    """The indicator catalogue with the years available at each level."""
+    return cached_json(request, atlas.indicators())
+
+
+@router.get("/api/values", response_model=Values, tags=["indicators"])
+def values(request: Request, atlas: AtlasDep,
+           indicator: str = Query("population", description="Indicator id, see /api/indicators"),
+           level: Literal["prefecture", "county"] = Query("county"),
+           year: int | None = Query(None, description="Year; latest with data when omitted")) -> Response:
+    """Values of one indicator and year for every unit of a level, with rank and source; missing units are null."""
+    rv, df = atlas.values(MapView(indicator=indicator, level=level, year=year))
+    payload = {
+        "indicator": rv.indicator.id, "level": level, "year": rv.year, "years": list(rv.years),
+        "unit": rv.indicator.unit, "illustrative": bool(df["illustrative"].any()),
+        "data_version": atlas.version(), "values": records(df),
+    }
+    return cached_json(request, payload)
+
+
+@router.get("/api/boundaries", tags=["boundaries"],
+            responses={200: {"content": {"application/geo+json": {}}, "description": "GeoJSON FeatureCollection"}})
+def boundaries(request: Request, atlas: AtlasDep,
+               level: Level = Query("county"),
+               lod: int = Query(3, ge=0, le=3, description="Level of detail: 0 finest (~100 m) to 3 coarsest (~1.5 km)")) -> Response:
+    """Boundaries of a level as GeoJSON (WGS84, converted from GCJ-02), simplified as a coverage."""
+    return cached(request, atlas.boundaries_json(level, lod), "application/geo+json", max_age=BOUNDARY_MAX_AGE)

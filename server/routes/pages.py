@@ -1,0 +1,60 @@
+"""HTML pages: home, full map page and chrome-less embed, all driven by one MapView."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from layers.atlas import Atlas
+from layers.classify import MAX_K, MIN_K
+from layers.i18n import t
+from layers.view import MapView
+from server.caching import cached
+from server.deps import AtlasDep
+
+router = APIRouter(include_in_schema=False)
+SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
+
+
+def page_context(request: Request, atlas: Atlas, view: MapView) -> dict[str, object]:
+    """Everything a map page shows: the map parts, the picker choices and the ranking beside the map."""
+    parts = atlas.render_map(view)
+    rv, values = atlas.values(view)
+    lang = view.lang
+    mappable = [i for i in atlas.indicators() if view.level in i["levels"]]
+    ranking = values.sort_values(["rank", "adcode"], na_position="last")
+    return {
+        "lang": lang, "t": lambda key, **kw: t(key, lang, **kw), "view": view, "rv": rv, "map": parts,
+        "indicators": mappable, "years": rv.years, "schemes": SCHEMES, "ks": range(MIN_K, MAX_K + 1),
+        "ranking": ranking.to_dict("records"), "unit": rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
+        "other_lang_query": view.model_copy(update={"lang": "en" if lang == "zh" else "zh"}).query(),
+        "query": view.query(), "illustrative": bool(values["illustrative"].any()),
+        "data_version": atlas.version(),
+    }
+
+
+def render(request: Request, template: str, context: dict[str, object]) -> Response:
+    """Render a template and return it with an ETag."""
+    html = request.app.state.templates.get_template(template).render({"request": request, **context})
+    return cached(request, html, "text/html; charset=utf-8")
+
+
+@router.get("/")
+def home(request: Request, atlas: AtlasDep, view: Annotated[MapView, Query()]) -> Response:
+    """Home: the default map (county population, a real census figure) and the indicator picker."""
+    return render(request, "map.html", page_context(request, atlas, view) | {"home": True})
+
+
+@router.get("/map")
+def map_page(request: Request, atlas: AtlasDep, view: Annotated[MapView, Query()]) -> Response:
+    """A full map page for any view; the URL holds the whole view."""
+    return render(request, "map.html", page_context(request, atlas, view) | {"home": False})
+
+
+@router.get("/embed")
+def embed(request: Request, atlas: AtlasDep, view: Annotated[MapView, Query()]) -> Response:
+    """The same map with no page chrome, for iframes; title, legend, source and date stay inside."""
+    parts = atlas.render_map(view)
+    return render(request, "embed.html", {"lang": view.lang, "map": parts, "view": view})

@@ -1,0 +1,26 @@
+"""All configuration in one settings object, from IPMAP_* environment variables or a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from geo.boundaries import DEFAULT_CACHE
+
+
+class Settings(BaseSettings):
+    """Settings for the server and CLI; tests build variants from explicit values."""
+
+    model_config = SettingsConfigDict(env_prefix="IPMAP_", env_file=".env", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address to listen on")
+    port: int = Field(8000, description="Port to listen on")
+    database: Path = Field(Path("var/ipmap.sqlite"), description="SQLite indicator store, created and seeded on first start")
+    boundaries: Path = Field(DEFAULT_CACHE, description="Boundary cache built by `ipmap build-boundaries`")
+    tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
+    tile_attribution: str = Field("", description="Attribution shown for the tile layer")
+    token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
+    frame_ancestors: str = Field("'self'", description="CSP frame-ancestors for pages, e.g. \"'self' https://intranet.example\"")
+    max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")

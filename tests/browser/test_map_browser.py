@@ -1,0 +1,61 @@
+"""What a person sees: the county map in real headless Chromium, offline, with tooltip and legend."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# A point whose topmost element is a county path (not covered by the title box or legend).
+HOVER_POINT = """() => {
+  for (const p of document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive')) {
+    const b = p.getBoundingClientRect();
+    const x = b.x + b.width / 2, y = b.y + b.height / 2;
+    if (document.elementFromPoint(x, y) === p) return [x, y];
+  }
+  return null;
+}"""
+
+
+def test_county_population_map(live_server: str, desktop) -> None:  # noqa: ANN001
+    page = desktop.page
+    page.goto(f"{live_server}/map?level=county&indicator=population")
+    page.wait_for_selector("path.leaflet-interactive")
+    paths = page.locator(".leaflet-overlay-pane path.leaflet-interactive")
+    assert paths.count() == 87
+    legend = page.locator(".ipmap-legend")
+    assert legend.is_visible()
+    assert "常住人口" in legend.inner_text() and "人" in legend.inner_text()
+    assert page.locator(".ipmap-titlebox").is_visible()
+    # Hover the largest county on screen and read its tooltip.
+    x, y = page.evaluate(HOVER_POINT)
+    page.mouse.move(x, y)
+    tip = page.wait_for_selector(".leaflet-tooltip")
+    text = tip.inner_text()
+    assert "人" in text and "第" in text and "census" in text
+    desktop.shot("county-population")
+    assert desktop.outside() == []
+    assert desktop.errors == []
+
+
+def test_prefecture_map_english(live_server: str, desktop) -> None:  # noqa: ANN001
+    page = desktop.page
+    page.goto(f"{live_server}/map?level=prefecture&lang=en")
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 14
+    assert "Resident population" in page.locator(".ipmap-legend").inner_text()
+    desktop.shot("prefecture-population-en")
+    assert desktop.outside() == [] and desktop.errors == []
+
+
+def test_embed_and_phone(live_server: str, phone) -> None:  # noqa: ANN001
+    page = phone.page
+    page.goto(f"{live_server}/embed?level=county")
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.locator(".ipmap-legend").is_visible()
+    phone.shot("embed-county-phone")
+    page.goto(f"{live_server}/map?level=county")
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.shot("map-county-phone")
+    assert phone.outside() == [] and phone.errors == []

@@ -1,0 +1,74 @@
+"""The Folium map as an object and as HTML: offline, escaped, no-data kept, deterministic, small."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pandas as pd
+
+from layers.atlas import Atlas
+from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts
+from layers.view import MapView
+
+
+def test_map_uses_only_local_assets(atlas: Atlas) -> None:
+    parts = atlas.render_map(MapView(level="county"))
+    html = "".join(parts.values())
+    assert not re.search(r"(?:src|href)=[\"']?(?:https?:)?//", html)
+    assert "/static/vendor/leaflet/leaflet.js" in parts["head"]
+    assert "tile" not in parts["script"].lower() or "tileLayer" not in parts["script"]
+
+
+def test_county_map_is_small(atlas: Atlas) -> None:
+    parts = atlas.render_map(MapView(level="county"))
+    size = len(gzip.compress("".join(parts.values()).encode()))
+    assert size < 60_000, size
+
+
+def test_render_is_deterministic(atlas: Atlas) -> None:
+    a = atlas.render_map(MapView(level="prefecture", k=4))
+    atlas._renders.clear()
+    b = atlas.render_map(MapView(level="prefecture", k=4))
+    assert a == b
+
+
+def test_missing_units_are_drawn_hatched_and_counted(atlas: Atlas, catalogue) -> None:  # noqa: ANN001
+    units = atlas.boundaries.units("county", 3)
+    obs = atlas.observations()
+    obs = obs[~((obs.indicator == "population") & obs.adcode.isin(["620102", "620103"]))]
+    frame = join_values(units, obs, "population", 2020)
+    assert len(frame) == 87 and frame.value.isna().sum() == 2
+    classified, classes, fills = classify_frame(frame, "quantiles", 5)
+    assert (classified.loc[classified.value.isna(), "fill"] == "url(#ipmap-hatch)").all()
+    m = build_map(classified, classes, fills, MapText("t", "zh", catalogue.get("population")))
+    html = "".join(render_parts(m).values())
+    assert 'id="ipmap-hatch"' in html
+    assert "无数据 (2)" in html
+
+
+def test_names_and_sources_are_escaped(atlas: Atlas, catalogue) -> None:  # noqa: ANN001
+    units = atlas.boundaries.units("prefecture", 3).copy()
+    units.loc[0, "name_zh"] = '<img src=x onerror="alert(1)">'
+    obs = pd.DataFrame([{"adcode": units.adcode[0], "indicator": "population", "year": 2020, "value": 5.0,
+                         "unit": "人", "source": "</script><script>alert(2)</script>", "illustrative": False,
+                         "qualifier": "=", "note": ""}])
+    frame = join_values(units, obs, "population", 2020)
+    classified, classes, fills = classify_frame(frame, "quantiles", 5)
+    m = build_map(classified, classes, fills, MapText("<b>title</b>", "zh", catalogue.get("population")))
+    html = "".join(render_parts(m).values())
+    assert "<img src=x" not in html and "</script><script>alert(2)" not in html
+    assert "&lt;img src=x" in html or "\\u0026lt;img src=x" in html
+    assert "<b>title</b>" not in html
+
+
+def test_illustrative_values_are_labelled(atlas: Atlas, catalogue) -> None:  # noqa: ANN001
+    units = atlas.boundaries.units("prefecture", 3)
+    obs = pd.DataFrame([{"adcode": a, "indicator": "patent_grants", "year": 2020, "value": float(i), "unit": "件",
+                         "source": "demo", "illustrative": True, "qualifier": "=", "note": ""}
+                        for i, a in enumerate(units.adcode)])
+    frame = join_values(units, obs, "patent_grants", 2020)
+    classified, classes, fills = classify_frame(frame, "quantiles", 5)
+    html = "".join(render_parts(build_map(classified, classes, fills,
+                                          MapText("t", "zh", catalogue.get("patent_grants")))).values())
+    assert html.count("示意数据，非真实统计") >= 3  # title box, legend, watermark
