@@ -94,7 +94,8 @@ def write_cache(layers: dict[str, gpd.GeoDataFrame], path: Path, meta: dict[str,
     tmp = path.with_suffix(".tmp.gpkg")
     tmp.unlink(missing_ok=True)
     for name, gdf in layers.items():
-        pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", append=tmp.exists(), layer_options={"SPATIAL_INDEX": "NO"})
+        pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", append=tmp.exists(),
+                                layer_options={"SPATIAL_INDEX": "NO"})
     tmp.replace(path)
     path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -80,7 +80,8 @@ class Atlas:
                 return self._renders[key]
         rv, frame = self.frame(view)
         classified, classes, fills = classify_frame(frame, view.scheme, view.k)
-        notes = [t("lanzhou_new_area_note", view.lang)] if view.level == "county" and rv.indicator.id == "population" else []
+        lanzhou_rule = view.level == "county" and rv.indicator.id == "population"
+        notes = [t("lanzhou_new_area_note", view.lang)] if lanzhou_rule else []
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
                       self.boundaries.neighbours(), self.tile_url, self.tile_attribution)
         parts = render_parts(m) | {"title": self.title(rv)}

@@ -65,7 +65,8 @@ def tooltip_properties(frame: gpd.GeoDataFrame, text: MapText) -> pd.DataFrame:
     for name, alt, v, r, src, ill in zip(names, other, frame["value"], frame["rank"], frame["source"],
                                          frame["illustrative"], strict=True):
         has = pd.notna(v)
-        value = f"{number(v)} {unit}" + (f" ({t('illustrative_short', lang)})" if ill else "") if has else t("no_data", lang)
+        flag = f" ({t('illustrative_short', lang)})" if ill else ""
+        value = f"{number(v)} {unit}{flag}" if has else t("no_data", lang)
         rows.append({
             "tip_name": f"{esc(name)} <small>{esc(alt)}</small>",
             "tip_value": esc(value),

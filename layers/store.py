@@ -115,7 +115,8 @@ class Store:
             db.execute("BEGIN IMMEDIATE")
             try:
                 cur = db.execute(
-                    "INSERT INTO datasets (name, kind, source, file_name, uploader, illustrative, created_at, row_count)"
+                    "INSERT INTO datasets"
+                    " (name, kind, source, file_name, uploader, illustrative, created_at, row_count)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (meta.name, meta.kind, meta.source, meta.file_name, meta.uploader, int(meta.illustrative), now,
                      len(obs) + (len(tgt) if tgt is not None else 0)),

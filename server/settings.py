@@ -17,7 +17,8 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Address to listen on")
     port: int = Field(8000, description="Port to listen on")
-    database: Path = Field(Path("var/ipmap.sqlite"), description="SQLite indicator store, created and seeded on first start")
+    database: Path = Field(Path("var/ipmap.sqlite"),
+                           description="SQLite indicator store, created and seeded on first start")
     boundaries: Path = Field(DEFAULT_CACHE, description="Boundary cache built by `ipmap build-boundaries`")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
     tile_attribution: str = Field("", description="Attribution shown for the tile layer")

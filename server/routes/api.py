@@ -31,7 +31,8 @@ def healthz(atlas: AtlasDep) -> Health:
 
 @router.get("/api/regions", response_model=list[Region], tags=["regions"])
 def regions(request: Request, atlas: AtlasDep,
-            level: Level | None = Query(None, description="province, prefecture or county; all when omitted")) -> Response:
+            level: Level | None = Query(None, description="province, prefecture or county; all when omitted"),
+            ) -> Response:
     """Every unit, or the units of one level."""
     return cached_json(request, records(atlas.regions(level)), max_age=3600)
 
@@ -69,6 +70,7 @@ def values(request: Request, atlas: AtlasDep,
             responses={200: {"content": {"application/geo+json": {}}, "description": "GeoJSON FeatureCollection"}})
 def boundaries(request: Request, atlas: AtlasDep,
                level: Level = Query("county"),
-               lod: int = Query(3, ge=0, le=3, description="Level of detail: 0 finest (~100 m) to 3 coarsest (~1.5 km)")) -> Response:
+               lod: int = Query(3, ge=0, le=3, description="Level of detail: 0 finest (~100 m) to 3 coarsest"),
+               ) -> Response:
     """Boundaries of a level as GeoJSON (WGS84, converted from GCJ-02), simplified as a coverage."""
     return cached(request, atlas.boundaries_json(level, lod), "application/geo+json", max_age=BOUNDARY_MAX_AGE)
