@@ -10,10 +10,12 @@ from layers.fmt import decimals_for, esc, number
 from layers.i18n import t
 from layers.palettes import NO_DATA_SWATCH
 
+MAX_NAMED_MISSING = 6
+
 
 def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator, lang: str,
-                n_missing: int, illustrative: bool) -> str:
-    """Legend: one row per class 'low – high unit', then no data (with count), then the illustrative flag."""
+                missing: list[str], illustrative: bool) -> str:
+    """Legend: one row per class 'low – high', then no data (named when few, else counted), then the flag."""
     unit = indicator.unit_en if lang == "en" else indicator.unit
     name = indicator.name_en if lang == "en" else indicator.name_zh
     rows = [f'<div class="ipmap-legend-title">{esc(name)}<span class="ipmap-unit">（{esc(unit)}）</span></div>']
@@ -22,10 +24,11 @@ def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator,
         for (low, high), fill in zip(classes.ranges(), fills, strict=True):
             label = number(high, d) if low == high else f"{number(low, d)} – {number(high, d)}"
             rows.append(f'<div class="ipmap-legend-row"><i style="background:{esc(fill)}"></i>{esc(label)}</div>')
-    if n_missing:
+    if missing:
+        named = "、".join(missing) if len(missing) <= MAX_NAMED_MISSING else str(len(missing))
         rows.append(
             f'<div class="ipmap-legend-row"><i class="ipmap-nodata" style="background-color:{NO_DATA_SWATCH}"></i>'
-            f"{esc(t('no_data', lang))} ({n_missing})</div>"
+            f"{esc(t('no_data', lang))} ({esc(named)})</div>"
         )
     if illustrative:
         rows.append(f'<div class="ipmap-illustrative">⚠ {esc(t("illustrative", lang))}</div>')
