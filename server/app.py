@@ -20,7 +20,8 @@ from layers.fmt import number
 from layers.seed import ensure_seeded
 from layers.store import Store
 from server import errors
-from server.middleware import SecurityHeaders, content_security_policy
+from server.csp import Policy, inline_script_hashes
+from server.middleware import SecuredFastAPI
 from server.routes import api, pages
 from server.settings import Settings
 
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.atlas = load_atlas(settings)
         yield
 
-    app = FastAPI(
+    app = SecuredFastAPI(
         title="甘肃知识产权地图 Gansu IP Map",
         description="Patents and pilot zones across Gansu's prefectures and counties. Reads are public; "
                     "every value carries its source.",
@@ -56,19 +57,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json", title="Gansu IP Map API",
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
             swagger_ui_parameters={"validatorUrl": None},
         )
+        page.headers["content-security-policy"] = app.state.csp.header(inline_script_hashes(bytes(page.body).decode()))
+        return page
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:
@@ -78,5 +82,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
-    app.add_middleware(SecurityHeaders, csp=content_security_policy(settings.frame_ancestors, settings.tile_url))
     return app

@@ -1,0 +1,61 @@
+"""Content-Security-Policy: our own origin only, and inline scripts only by the hash of what the map renderer wrote."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The site's CSP; `header(scripts)` allows exactly the inline scripts whose hashes a page passes in."""
+
+    frame_ancestors: str = "'self'"
+    tile_url: str | None = None
+
+    def header(self, scripts: Iterable[str] = ()) -> str:
+        """The header value; with no hashes no inline script runs at all."""
+        tiles = ""
+        if self.tile_url:
+            parts = urlsplit(self.tile_url.replace("{s}", "a"))
+            tiles = " " + f"{parts.scheme}://{parts.netloc}".replace("//a.", "//*.")
+        script_src = " ".join(["'self'", *dict.fromkeys(scripts)])
+        return (
+            f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; "
+            f"base-uri 'self'; form-action 'self'; frame-ancestors {self.frame_ancestors}"
+        )
+
+
+@lru_cache(maxsize=1024)
+def script_hash(code: str) -> str:
+    """CSP source for one inline script: 'sha256-<base64>' of its exact text (cached: map scripts are reused)."""
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def inline_script_hashes(trusted_html: str) -> tuple[str, ...]:
+    """Hashes of the inline scripts in HTML the app wrote itself (never HTML that carries request data)."""
+    return tuple(script_hash(m.group(1)) for m in INLINE_SCRIPT.finditer(trusted_html))
+
+
+def map_script_hashes(parts: Mapping[str, str]) -> tuple[str, ...]:
+    """Hashes of one rendered Folium map: inline scripts of its head, and its setup script (placed in <script>)."""
+    return (*inline_script_hashes(parts["head"]), script_hash(parts["script"]))
+
+
+def context_script_hashes(context: Mapping[str, object]) -> tuple[str, ...]:
+    """Hashes of every rendered map in a template context (a value, or a list of them, with head/body/script)."""
+    found: list[str] = []
+    for value in context.values():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, Mapping) and {"head", "body", "script"} <= set(item):
+                found.extend(map_script_hashes(item))
+    return tuple(found)
