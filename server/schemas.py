@@ -87,3 +87,26 @@ class Values(BaseModel):
     illustrative: bool
     data_version: int
     values: list[Value]
+
+
+class Problem(BaseModel):
+    """One rejected parameter: which one and why."""
+
+    param: str
+    msg: str
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx/5xx JSON body: a readable detail, and the parameter and allowed values when one was wrong."""
+
+    detail: str
+    param: str | None = None
+    allowed: list[str] | None = None
+    errors: list[Problem] | None = None
+
+
+# Documented error responses, so /openapi.json states every status a route can answer with.
+INVALID: dict[int | str, dict[str, object]] = {
+    422: {"model": ErrorOut, "description": "A parameter is malformed or out of range; the body names it"}}
+NOT_FOUND: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorOut, "description": "No such region, indicator or year; the body lists the allowed values"}}
