@@ -6,10 +6,11 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+MAX_DEPTH = 4  # context -> dataclass -> panel -> parts
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
 
 
@@ -52,10 +53,26 @@ def map_script_hashes(parts: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def context_script_hashes(context: Mapping[str, object]) -> tuple[str, ...]:
-    """Hashes of every rendered map in a template context (a value, or a list of them, with head/body/script)."""
+    """Hashes of every rendered map in a template context: any head/body/script mapping found in its values,
+    lists and dataclasses (a compare page holds several maps inside a dataclass)."""
     found: list[str] = []
-    for value in context.values():
-        for item in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(item, Mapping) and {"head", "body", "script"} <= set(item):
-                found.extend(map_script_hashes(item))
-    return tuple(found)
+
+    def walk(value: object, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(value, Mapping):
+            if {"head", "body", "script"} <= set(value) and isinstance(value["script"], str):
+                found.extend(map_script_hashes(value))
+                return
+            children: Iterable[object] = value.values()
+        elif isinstance(value, list | tuple):
+            children = value
+        elif is_dataclass(value) and not isinstance(value, type):
+            children = (getattr(value, f.name) for f in fields(value))
+        else:
+            return
+        for child in children:
+            walk(child, depth + 1)
+
+    walk(context, 0)
+    return tuple(dict.fromkeys(found))

@@ -141,3 +141,18 @@ def test_static_files_are_cached_and_not_sniffed(client: TestClient) -> None:
     r = client.get("/static/vendor/leaflet/leaflet.js")
     assert r.headers["cache-control"] == "public, max-age=86400"
     assert "javascript" in r.headers["content-type"] and r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_map_parts_are_found_wherever_a_page_keeps_them() -> None:
+    from dataclasses import dataclass
+
+    from server.csp import context_script_hashes
+
+    @dataclass
+    class Panel:
+        parts: dict[str, str]
+
+    one = {"head": "<script>var a = 1;</script><script src='/static/x.js'></script>", "body": "", "script": "go(1)"}
+    two = {"head": "", "body": "", "script": "go(2)"}
+    found = context_script_hashes({"map": one, "panels": [Panel(two)], "rows": [{"head": 1}], "n": 3})
+    assert found == (script_hash("var a = 1;"), script_hash("go(1)"), script_hash("go(2)"))
