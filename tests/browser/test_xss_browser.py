@@ -1,0 +1,111 @@
+"""Hostile data in real Chromium: markup in names, sources and parameters shows as text and no dialog fires,
+with the CSP on and, to show the escaping alone holds, with the CSP bypassed."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
+
+pytestmark = pytest.mark.browser
+
+# A point inside the path of the unit with this adcode that is on top there (not under the title box or legend),
+# or null; Folium's GeoJSON layers are globals of the page.
+POINT_ON = """(adcode) => {
+  for (const v of Object.values(window)) {
+    if (!(v instanceof L.GeoJSON)) continue;
+    for (const l of v.getLayers()) {
+      if (!l.feature || l.feature.properties.adcode !== adcode) continue;
+      const b = l._path.getBoundingClientRect();
+      for (let i = 1; i < 8; i++) for (let j = 1; j < 8; j++) {
+        const x = b.x + b.width * i / 8, y = b.y + b.height * j / 8;
+        if (document.elementFromPoint(x, y) === l._path) return [x, y];
+      }
+    }
+  }
+  return null;
+}"""
+PLANTED = "document.querySelectorAll('img[src=\"x\"], svg[onload], [onerror], [onload]').length"
+
+
+@pytest.fixture
+def hostile_server(hostile_client: TestClient) -> Iterator[str]:
+    """The hostile app (already started by its TestClient) served by uvicorn on loopback, in a thread."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(hostile_client.app, host="127.0.0.1", port=port, lifespan="off",
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(params=["csp", "no-csp"])
+def visitor(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[object, bool]]:
+    """A desktop page with dialogs recorded; once as served, once with the CSP bypassed."""
+    if request.param == "csp":
+        yield request.getfixturevalue("desktop"), True
+        return
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+
+    class Bare:
+        page = ctx.new_page()
+        dialogs: list[str] = []
+        errors: list[str] = []
+
+    Bare.page.on("dialog", lambda d: (Bare.dialogs.append(d.message), d.dismiss()))
+    Bare.page.on("pageerror", lambda e: Bare.errors.append(str(e)))
+    yield Bare, False
+    ctx.close()
+
+
+def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, visitor, hostile: dict) -> None:  # noqa: ANN001
+    w, csp = visitor
+    page = w.page
+    names, source = hostile["names"], hostile["source"]
+    page.goto(f"{hostile_server}/map?level=county&year={hostile['year']}")
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 87
+    assert source in page.locator(".ipmap-titlebox").inner_text()
+    assert names["620982"][0] in page.locator(".ipmap-legend").inner_text()
+    assert names["620102"][0] in page.locator("table.ranking").inner_text()
+    for adcode in ("620102", "620982"):
+        point = page.evaluate(POINT_ON, adcode)
+        assert point, adcode
+        page.mouse.move(*point)
+        tip = page.wait_for_selector(".leaflet-tooltip").inner_text()
+        assert names[adcode][0] in tip, tip
+        if adcode == "620102":
+            assert source in tip
+    assert page.evaluate(PLANTED) == 0
+
+    for url in (f"/map?level=county&year={hostile['year']}&lang=en", f"/embed?level=county&year={hostile['year']}",
+                "/map?level=prefecture", "/embed?level=prefecture&lang=en"):
+        page.goto(hostile_server + url)
+        page.wait_for_selector("path.leaflet-interactive")
+        page.mouse.move(*page.evaluate(POINT_ON, "620100" if "prefecture" in url else "620102"))
+        page.wait_for_selector(".leaflet-tooltip")
+        assert page.evaluate(PLANTED) == 0, url
+    for payload in hostile["xss"]:  # reflected in the error page
+        page.goto(f"{hostile_server}/map?indicator={quote(payload)}")
+        assert payload.split("'")[-1] in page.locator("main").inner_text()  # shown (repr quotes the quote)
+        assert page.evaluate(PLANTED) == 0
+
+    assert w.dialogs == []
+    assert [e for e in w.errors if "status of 404" not in e] == []  # the error pages are 404s, nothing else
+    page.evaluate("() => alert('control')")  # the recorder does see a dialog when one fires
+    assert w.dialogs == ["control"]
