@@ -125,9 +125,11 @@ def make_hostile(app: object, boundaries: BoundarySet) -> None:
     state.atlas = Atlas(hostile, atlas.catalogue, atlas.store, atlas.tile_url, atlas.tile_attribution)
 
 
-@pytest.fixture
-def hostile_client(settings: Settings, boundaries: BoundarySet) -> Iterator[TestClient]:
-    """The app (token "test-token") on hostile data: see make_hostile."""
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory: pytest.TempPathFactory, boundaries: BoundarySet) -> Iterator[TestClient]:
+    """The app (token "test-token") on hostile data, shared by a module's tests: see make_hostile."""
+    settings = Settings(database=tmp_path_factory.mktemp("hostile") / "app.sqlite", token="test-token",
+                        _env_file=None)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
         make_hostile(c.app, boundaries)
         yield c

@@ -35,7 +35,7 @@ POINT_ON = """(adcode) => {
 PLANTED = "document.querySelectorAll('img[src=\"x\"], svg[onload], [onerror], [onload]').length"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def hostile_server(hostile_client: TestClient) -> Iterator[str]:
     """The hostile app (already started by its TestClient) served by uvicorn on loopback, in a thread."""
     with socket.socket() as s:

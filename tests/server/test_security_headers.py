@@ -38,6 +38,15 @@ URLS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the read-only checks of this module."""
+    settings = Settings(database=tmp_path_factory.mktemp("headers") / "app.sqlite", token="test-token",
+                        _env_file=None)  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
 def script_src(csp: str) -> str:
     return re.search(r"script-src ([^;]*)", csp).group(1)  # type: ignore[union-attr]
 
@@ -56,9 +65,9 @@ def assert_secure(headers: dict[str, str] | object, frame_ancestors: str = "'sel
 
 
 @pytest.mark.parametrize(("method", "url", "headers", "status"), URLS, ids=[f"{m} {u}" for m, u, _, _ in URLS])
-def test_every_response_has_security_headers(client: TestClient, method: str, url: str, headers: dict[str, str],
+def test_every_response_has_security_headers(shared: TestClient, method: str, url: str, headers: dict[str, str],
                                              status: int) -> None:
-    r = client.request(method, url, headers=headers, follow_redirects=False)
+    r = shared.request(method, url, headers=headers, follow_redirects=False)
     assert r.status_code == status
     assert_secure(r.headers)
 
@@ -99,27 +108,27 @@ def inline_hashes(html: str) -> set[str]:
 
 @pytest.mark.parametrize("url", ["/", "/map?level=county&indicator=population&lang=en", "/embed?level=prefecture",
                                  "/docs"])
-def test_csp_allows_exactly_the_pages_own_inline_scripts(client: TestClient, url: str) -> None:
-    r = client.get(url, headers=HTML)
+def test_csp_allows_exactly_the_pages_own_inline_scripts(shared: TestClient, url: str) -> None:
+    r = shared.get(url, headers=HTML)
     allowed = set(re.findall(r"'sha256-[A-Za-z0-9+/=]+'", script_src(r.headers["content-security-policy"])))
     page = inline_hashes(r.text)
     assert page and allowed == page
 
 
-def test_csp_hashes_change_with_the_map(client: TestClient) -> None:
-    a = client.get("/map?level=county", headers=HTML).headers["content-security-policy"]
-    b = client.get("/map?level=prefecture", headers=HTML).headers["content-security-policy"]
+def test_csp_hashes_change_with_the_map(shared: TestClient) -> None:
+    a = shared.get("/map?level=county", headers=HTML).headers["content-security-policy"]
+    b = shared.get("/map?level=prefecture", headers=HTML).headers["content-security-policy"]
     assert a != b and script_src(a) != script_src(b)
 
 
-def test_not_modified_page_keeps_its_policy(client: TestClient) -> None:
+def test_not_modified_page_keeps_its_policy(shared: TestClient) -> None:
     """Browsers merge a 304's headers into the cached page: a different CSP there would block the map."""
-    r = client.get("/map?level=prefecture", headers=HTML)
-    again = client.get("/map?level=prefecture", headers=HTML | {"If-None-Match": r.headers["etag"]})
+    r = shared.get("/map?level=prefecture", headers=HTML)
+    again = shared.get("/map?level=prefecture", headers=HTML | {"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
     assert again.headers["content-security-policy"] == r.headers["content-security-policy"]
-    api = client.get("/api/regions")
-    api304 = client.get("/api/regions", headers={"If-None-Match": api.headers["etag"]})
+    api = shared.get("/api/regions")
+    api304 = shared.get("/api/regions", headers={"If-None-Match": api.headers["etag"]})
     assert api304.status_code == 304 and "content-security-policy" not in api304.headers
     assert api304.headers["x-content-type-options"] == "nosniff"
 
@@ -137,8 +146,8 @@ def test_frame_ancestors_is_configurable(tmp_path: Path) -> None:
         assert_secure(r.headers, ancestors)
 
 
-def test_static_files_are_cached_and_not_sniffed(client: TestClient) -> None:
-    r = client.get("/static/vendor/leaflet/leaflet.js")
+def test_static_files_are_cached_and_not_sniffed(shared: TestClient) -> None:
+    r = shared.get("/static/vendor/leaflet/leaflet.js")
     assert r.headers["cache-control"] == "public, max-age=86400"
     assert "javascript" in r.headers["content-type"] and r.headers["x-content-type-options"] == "nosniff"
 
