@@ -23,7 +23,7 @@ def test_init_db_then_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("IPMAP_DATABASE", str(tmp_path / "cli.sqlite"))
     r = runner.invoke(app, ["init-db"])
     assert r.exit_code == 0, r.output
-    assert (tmp_path / "cli.sqlite").exists() and "version 3" in r.output
+    assert (tmp_path / "cli.sqlite").exists() and "version 4" in r.output
     out = tmp_path / "map.html"
     r = runner.invoke(app, ["render", str(out), "--level", "prefecture"])
     assert r.exit_code == 0, r.output
