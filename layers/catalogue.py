@@ -36,6 +36,7 @@ class Indicator(BaseModel):
     scale: float = 1.0
     centre: float | None = None  # a diverging map centres its colours here ("on track")
     upload: bool = True  # False: purely computed, a planner's file may not carry it
+    aliases: list[str] = []  # other names planners head their columns with (专利申请量)
 
     @property
     def additive(self) -> bool:
