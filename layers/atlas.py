@@ -18,6 +18,7 @@ from layers.choropleth import MapText, build_map, classify_frame, join_values, r
 from layers.derive import Hierarchy, derive
 from layers.errors import NotFoundError, UnknownParameterError
 from layers.i18n import t
+from layers.importing.regions import RegionMatcher
 from layers.mapnotes import map_notes
 from layers.plans import load_plans
 from layers.store import Store
@@ -70,6 +71,11 @@ class Atlas:
         if not 1 <= version <= newest:
             raise UnknownParameterError("version", version, [f"1-{newest}"])
         return version
+
+    @cached_property
+    def matcher(self) -> RegionMatcher:
+        """Region names and codes as planners write them, for imports."""
+        return RegionMatcher(self.boundaries.regions)
 
     @cached_property
     def hierarchy(self) -> Hierarchy:
