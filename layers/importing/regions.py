@@ -126,7 +126,9 @@ class RegionMatcher:
             if not fit:
                 return Match((), "", tuple(units))
             units = fit
-        by_code = {u.adcode: u for u in units}  # 嘉峪关 is one unit at two levels
+        by_code: dict[str, Unit] = {}
+        for u in units:
+            by_code.setdefault(u.adcode, u)  # 嘉峪关 is one unit at two levels: one match
         return Match(tuple(by_code.values()))
 
     def _candidates(self, s: str) -> set[str]:
@@ -163,8 +165,10 @@ class RegionMatcher:
             return "imp_hint_unofficial", s
         if _CODE.match(s):
             return "imp_hint_code", s
+        # homophones first (临下县 sounds like 临夏县), then names that look alike
+        codes = set(self.latin.get(latin_key(pinyin(s)), set())) if not latin_key(s) else set()
         close = difflib.get_close_matches(s, [*self.full, *self.alias], n=3, cutoff=0.5)
-        codes = {c for n in close for c in self.full.get(n, set()) | self.alias.get(n, set())}
+        codes |= {c for n in close for c in self.full.get(n, set()) | self.alias.get(n, set())}
         if not codes and latin_key(s):
             latin = difflib.get_close_matches(latin_key(s), list(self.latin), n=3, cutoff=0.75)
             codes = {c for k in latin for c in self.latin[k]}
