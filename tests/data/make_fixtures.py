@@ -19,7 +19,8 @@ GBK_ROWS = [
 
 
 def gbk_csv() -> None:
-    total21 = sum(int(r[1].replace(",", "").translate(str.maketrans("０１２３４５６７８９", "0123456789"))) for r in GBK_ROWS)
+    ascii_digits = str.maketrans("０１２３４５６７８９", "0123456789")
+    total21 = sum(int(r[1].replace(",", "").translate(ascii_digits)) for r in GBK_ROWS)
     total22 = sum(int(r[2].replace(",", "")) for r in GBK_ROWS if r[2] != "-") + 100
     lines = ["2021—2022年甘肃省各市州专利申请受理量", "地区,2021年,2022年"]
     lines += [f'{a},"{b}","{c}"' for a, b, c in GBK_ROWS]
@@ -55,8 +56,10 @@ def small_csvs() -> None:
     files = {
         "duplicate-region.csv": "地区,指标,年份,数值\n临夏州,patent_grants,2022,120\n甘南州,patent_grants,2022,40\n"
                                 "临夏回族自治州,patent_grants,2022,121\n",
-        "negative-count.csv": "region,indicator,year,value\n城关区,patent_grants,2022,-5\n七里河区,patent_grants,2022,7\n",
-        "formula.csv": "region,indicator,year,value\n城关区,patent_grants,2022,=1+1\n=HYPERLINK(\"x\"),patent_grants,2022,3\n",
+        "negative-count.csv": "region,indicator,year,value\n城关区,patent_grants,2022,-5\n"
+                              "七里河区,patent_grants,2022,7\n",
+        "formula.csv": "region,indicator,year,value\n城关区,patent_grants,2022,=1+1\n"
+                       "=HYPERLINK(\"x\"),patent_grants,2022,3\n",
         "unknown-region.csv": "地区,指标,年份,数值\n临下县,专利授权量,2022,12\n城关区,专利授权量,2022,3500\n",
         "lanzhou-new-area.csv": "地区,指标,年份,数值\n兰州新区,专利授权量,2022,800\n永登县,专利授权量,2022,90\n",
         "unknown-indicator.csv": "地区,指标,年份,数值\n城关区,专利密度,2022,12\n",
