@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -80,6 +81,11 @@ COMPUTED = "计算 computed: "
 
 def cite(sources: pd.Series | list[str]) -> str:
     """A short list of the distinct original sources behind the inputs (a computed input cites its own)."""
+    return _cite(tuple(sorted({s for s in sources if isinstance(s, str) and s})))
+
+
+@lru_cache(maxsize=4096)
+def _cite(sources: tuple[str, ...]) -> str:
     found: set[str] = set()
     for s in sources:
         if not isinstance(s, str) or not s:
@@ -108,31 +114,35 @@ def sum_to_parents(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy
     additive = [i.id for i in catalogue.indicators.values() if i.additive]
     current = obs[obs.indicator.isin(additive)]
     have = set(zip(current.adcode, current.indicator, current.year, strict=True))
-    new: list[dict[str, object]] = []
+    new: list[pd.DataFrame] = []
     for parents in hierarchy.levels_up():
-        child_of = {c: p for p in parents for c in hierarchy.children.get(p, ()) if c != p}
+        expected = {p: [c for c in hierarchy.children.get(p, ()) if c != p] for p in parents}
+        child_of = {c: p for p, cs in expected.items() for c in cs}
         kids = current[current.adcode.isin(child_of)]
-        rows = []
-        for (parent, ind, year, period), g in kids.groupby(
-                [kids.adcode.map(child_of), "indicator", "year", "period"], sort=True):
-            expected = [c for c in hierarchy.children[parent] if c != parent]
-            if (parent, ind, year) in have or len(g) != len(expected):
-                continue
-            names = "、".join(hierarchy.names.get(a, a) for a in sorted(g.adcode))
-            level = "县区" if parent != PROVINCE else "市州"
-            rows.append({
-                "adcode": parent, "indicator": ind, "year": year, "value": float(g.value.sum()),
-                "unit": g.unit.iloc[0], "period": period, "qualifier": qualifier_of(g.qualifier),
-                "note": f"{len(g)} 个{level}合计：{names}",
-                "source": f"{COMPUTED}sum of {len(g)} units · {cite(g.source)}",
-                "illustrative": bool(g.illustrative.any()), "dataset_id": g.dataset_id.max(), "derivation": "sum",
-            })
-            have.add((parent, ind, year))
-        if rows:
-            added = pd.DataFrame(rows)
-            new.extend(rows)
-            current = pd.concat([current, added], ignore_index=True)
-    return pd.DataFrame(new, columns=OBS_COLUMNS)
+        if kids.empty:
+            continue
+        agg = kids.assign(parent=kids.adcode.map(child_of)).groupby(
+            ["parent", "indicator", "year", "period"], sort=True, as_index=False).agg(
+            value=("value", "sum"), n=("adcode", "size"), unit=("unit", "first"),
+            illustrative=("illustrative", "any"), dataset_id=("dataset_id", "max"),
+            qualifier=("qualifier", qualifier_of), source=("source", cite))
+        sizes = {p: len(cs) for p, cs in expected.items()}
+        complete = agg.n.to_numpy() == agg.parent.map(sizes).to_numpy()
+        fresh = [k not in have for k in zip(agg.parent, agg.indicator, agg.year, strict=True)]
+        agg = agg[complete & fresh]
+        if agg.empty:
+            continue
+        level = {p: "县区" if p != PROVINCE else "市州" for p in parents}
+        notes = {p: f"{len(cs)} 个{level[p]}合计：" + "、".join(hierarchy.names.get(c, c) for c in cs)
+                 for p, cs in expected.items()}
+        rows = agg.rename(columns={"parent": "adcode"}).assign(
+            note=agg.parent.map(notes), derivation="sum",
+            source=[f"{COMPUTED}sum of {n} units · {src}" for n, src in zip(agg.n, agg.source, strict=True)],
+        ).reindex(columns=OBS_COLUMNS)
+        have |= set(zip(rows.adcode, rows.indicator, rows.year, strict=True))
+        new.append(rows)
+        current = pd.concat([current, rows], ignore_index=True)
+    return pd.concat(new, ignore_index=True) if new else pd.DataFrame(columns=OBS_COLUMNS)
 
 
 def derive(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy, targets: pd.DataFrame | None = None,
@@ -145,6 +155,9 @@ def derive(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy, target
     from layers import measures
 
     out = as_observations(obs)
+    text = ["adcode", "indicator", "unit", "period", "qualifier", "note", "source", "derivation"]
+    out = out.astype({c: object for c in text})  # plain str objects: row loops below run several times faster
+    out[["period", "qualifier", "note", "derivation"]] = out[["period", "qualifier", "note", "derivation"]].fillna("")
     steps = (
         lambda o: sum_to_parents(o, catalogue, hierarchy),
         lambda o: measures.ratios(o, catalogue, hierarchy),

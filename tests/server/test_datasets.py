@@ -180,3 +180,15 @@ def test_illustrative_data_is_watermarked_through_derived_maps(client: TestClien
     assert "兰州新区（620171）" in page  # the New Area rule on every county per-10k map
     en = client.get("/map?level=county&indicator=invention_patents_per_10k_progress&lang=en", headers=HTML).text
     assert "Illustrative data, not real statistics" in en and "Lanzhou New Area (620171)" in en and "on track" in en
+
+
+def test_derived_indicators_are_in_the_catalogue_and_mappable(client: TestClient) -> None:
+    inds = {i["id"]: i for i in client.get("/api/indicators").json()}
+    per = inds["patent_applications_per_10k"]
+    assert per["derive"] == "ratio" and per["numerator"] == "patent_applications" and per["additive"] is False
+    assert per["years"]["county"] == list(range(2016, 2024)) and "prefecture" in per["levels"]
+    prog = inds["invention_patents_per_10k_progress"]
+    assert prog["derive"] == "progress" and prog["centre"] == 100 and prog["upload"] is False
+    assert 2015 not in prog["years"]["province"] and 2016 in prog["years"]["province"]
+    for ind in ("patent_grants_share", "patent_grants_growth", "invention_patents_per_10k_progress"):
+        assert client.get(f"/map?level=prefecture&indicator={ind}", headers=HTML).status_code == 200
