@@ -22,7 +22,7 @@ from layers.importing.regions import RegionMatcher
 from layers.mapnotes import map_notes
 from layers.plans import load_plans
 from layers.store import Store
-from layers.view import MapView, ResolvedView, available_years, resolve
+from layers.view import MapView, ResolvedView, resolve
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
@@ -172,9 +172,12 @@ class Atlas:
         """The catalogue with, for each indicator, the years available at each level."""
         obs = self.observations()
         levels = {lvl: self.level_adcodes(lvl) for lvl in ("prefecture", "county")} | {"province": {"620000"}}
+        pairs = obs[["indicator", "year", "adcode"]].drop_duplicates(["indicator", "year", "adcode"])
+        by_level = {lvl: pairs[pairs.adcode.isin(codes)].groupby("indicator").year.unique()
+                    for lvl, codes in levels.items()}
         out = []
         for ind in self.catalogue.indicators.values():
-            years = {lvl: available_years(obs, ind.id, codes) for lvl, codes in levels.items()}
+            years = {lvl: sorted(int(y) for y in yrs.get(ind.id, [])) for lvl, yrs in by_level.items()}
             out.append(ind.model_dump() | {"additive": ind.additive,
                                            "years": {k: v for k, v in years.items() if v},
                                            "levels": [k for k, v in years.items() if v]})

@@ -134,3 +134,34 @@ def test_commit_needs_a_source(catalogue: Catalogue, matcher: RegionMatcher) -> 
     v = check(Upload(data, "a.csv", False, source="=cmd|' /C calc'!A0", options=Options(indicator="patent_grants")),
               catalogue, matcher)
     assert [(i.column, i.code) for i in v.errors] == [("source", "text_formula")]
+
+
+def test_xlsx_formula_with_saved_result_uses_the_result(catalogue: Catalogue, matcher: RegionMatcher) -> None:
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["地区", "2022"])
+    wb.active.append(["城关区", "=2*21"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    # what Excel writes: the formula and its saved result <v>42</v>; the importer reads 42, never evaluates
+    src, out = zipfile.ZipFile(io.BytesIO(buf.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"<f>2*21</f><v></v>", b"<f>2*21</f><v>42</v>").replace(
+                    b"<f>2*21</f><v />", b"<f>2*21</f><v>42</v>")
+                assert b"<v>42</v>" in body
+            dst.writestr(item, body)
+    v = check(Upload(out.getvalue(), "f.xlsx", True, options=Options(indicator="patent_grants")), catalogue, matcher)
+    assert v.errors == [] and v.observations.value.tolist() == [42]
+
+
+def test_utf16_tab_separated_from_excel_unicode_text(catalogue: Catalogue, matcher: RegionMatcher) -> None:
+    data = "地区\t指标\t年份\t数值\r\n敦煌市\t专利授权量\t2022\t41\r\n".encode("utf-16")
+    v = check(Upload(data, "u.txt", True), catalogue, matcher)
+    assert v.summary["encoding"] == "utf-16" and v.errors == [] and v.observations.value.tolist() == [41]
