@@ -91,8 +91,8 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
     import getpass
 
     from layers.errors import ImportRejectedError, UnreadableFileError
+    from layers.importing.report import Options
     from layers.importing.service import Upload, run_import
-    from layers.importing.validate import Options
     from server.app import load_atlas
 
     if level not in (None, "prefecture", "county"):

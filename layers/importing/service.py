@@ -9,7 +9,8 @@ from layers.errors import ImportRejectedError
 from layers.i18n import t
 from layers.importing.read import read_table
 from layers.importing.regions import RegionMatcher
-from layers.importing.validate import Issue, Options, Progress, Validated, validate
+from layers.importing.report import Issue, Options, Validated
+from layers.importing.validate import Progress, validate
 from layers.importing.values import looks_like_formula
 from layers.store import DatasetMeta, Store
 

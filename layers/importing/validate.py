@@ -13,68 +13,14 @@ from layers.fmt import number
 from layers.i18n import t
 from layers.importing.layout import Column, Layout, find_layout, header_key, indicator_index
 from layers.importing.read import Cell, Table
-from layers.importing.regions import Match, RegionMatcher, normalise
+from layers.importing.regions import Match, RegionMatcher
+from layers.importing.report import Issue, Options, Validated
+from layers.importing.totals import check_parents, check_totals, is_total
 from layers.importing.values import EARLIEST_YEAR, looks_like_formula, parse_number, parse_year
 
-MAX_REPORT = 500
-TOTAL_WORDS = {"合计", "总计", "全省", "全省合计", "全省总计", "小计", "总数", "共计", "全市", "全州", "全市合计",
-               "全州合计", "total", "sum", "grandtotal", "all"}
-TOTAL_SUFFIXES = ("合计", "总计", "小计", "总数", "共计")
 NOTE_STARTS = ("注", "说明", "备注", "数据来源", "资料来源", "来源", "填报", "制表", "审核", "单位:", "单位：")
 LEVEL_ZH = {"province": "省", "prefecture": "市州", "county": "县区"}
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the upload declares besides the file."""
-
-    level: str | None = None
-    indicator: str | None = None
-    year: int | None = None
-    source: str = ""
-    lang: str = "zh"
-
-
-@dataclass
-class Issue:
-    """One line of the report: row as the planner sees it (1-based, header included), column header, problem."""
-
-    row: int | None
-    column: str | None
-    code: str
-    problem: str
-    suggestion: str | None
-    severity: str = "error"
-
-    def as_dict(self) -> dict[str, object]:
-        """The report row as sent: row, column, problem, suggestion, plus code and severity."""
-        return {"row": self.row, "column": self.column, "problem": self.problem, "suggestion": self.suggestion,
-                "code": self.code, "severity": self.severity}
-
-
-@dataclass
-class Validated:
-    """The observations a commit would write, and the report."""
-
-    observations: pd.DataFrame
-    issues: list[Issue]
-    summary: dict[str, object]
-
-    @property
-    def errors(self) -> list[Issue]:
-        """Issues that block a commit."""
-        return [i for i in self.issues if i.severity == "error"]
-
-    def report(self) -> list[dict[str, object]]:
-        """Errors first, then warnings, each in file order; capped, with a line saying how many more."""
-        ordered = sorted(self.issues, key=lambda i: (i.severity != "error", i.row or 0))
-        out = [i.as_dict() for i in ordered[:MAX_REPORT]]
-        if len(ordered) > MAX_REPORT:
-            lang = str(self.summary.get("lang", "zh"))
-            out.append(Issue(None, None, "more", t("imp_more", lang, n=len(ordered) - MAX_REPORT), None,
-                             "info").as_dict())
-        return out
 
 
 @dataclass
@@ -151,8 +97,8 @@ def validate(table: Table, catalogue: Catalogue, matcher: RegionMatcher, options
             _read_row(ctx, r, allowed)
             if progress is not None and (n % 500 == 0 or n == len(data_rows) - 1):
                 progress(n + 1, len(data_rows))
-        _check_totals(ctx)
-        _check_parents(ctx)
+        check_totals(ctx)
+        check_parents(ctx)
         if not ctx.loaded and not ctx.issues:
             ctx.add(None, None, "no_rows")
     obs = pd.DataFrame([{"adcode": x.adcode, "indicator": x.indicator.id, "year": x.year, "value": x.value,
@@ -219,7 +165,7 @@ def _same_unit(unit: str, ind: Indicator) -> bool:
     return u in (header_key(ind.unit)[0], header_key(ind.unit_en)[0])
 
 
-def _cell(row: list[Cell], col: Column | None) -> Cell:
+def cell_at(row: list[Cell], col: Column | None) -> Cell:
     return row[col.index] if col is not None and col.index < len(row) else None
 
 
@@ -234,16 +180,16 @@ def _read_row(ctx: _Context, r: int, allowed: str) -> None:
         return
     value_cols = lay.of("by_year") + lay.of("by_indicator") + lay.of("value")
     first = next(str(c).strip() for c in row if not _blank(c))
-    if first.startswith(NOTE_STARTS) and all(_blank(_cell(row, c)) for c in value_cols):
+    if first.startswith(NOTE_STARTS) and all(_blank(cell_at(row, c)) for c in value_cols):
         ctx.counts["note_rows"] += 1
         return
     region_cols = lay.of("prefecture") + lay.of("region")
-    texts = [(c, str(_cell(row, c)).strip()) for c in region_cols if not _blank(_cell(row, c))]
+    texts = [(c, str(cell_at(row, c)).strip()) for c in region_cols if not _blank(cell_at(row, c))]
     code_col = next(iter(lay.of("adcode")), None)
-    code = _cell(row, code_col)
+    code = cell_at(row, code_col)
     column = texts[-1][0].header if texts else (code_col.header if code_col else None)
     name = "".join(x for _, x in texts)
-    if _is_total(name):
+    if is_total(name):
         ctx.totals.append((line, name, row))
         return
     if any(looks_like_formula(x) for _, x in texts) or (isinstance(code, str) and looks_like_formula(code)):
@@ -255,21 +201,16 @@ def _read_row(ctx: _Context, r: int, allowed: str) -> None:
     source = _text(ctx, line, row, next(iter(lay.of("source")), None))
     note = _text(ctx, line, row, next(iter(lay.of("note")), None))
     unit_col = next(iter(lay.of("unit")), None)
-    unit = _cell(row, unit_col)
+    unit = cell_at(row, unit_col)
     for col in value_cols:
-        ind = _row_indicator(ctx, line, row, col, allowed)
-        year = _row_year(ctx, line, row, col)
+        ind = row_indicator(ctx, line, row, col, allowed)
+        year = row_year(ctx, line, row, col)
         if ind is None or year is None:
             continue
         if not _blank(unit) and not _same_unit(str(unit), ind):
             ctx.add(line, unit_col.header if unit_col else None, "unit_mismatch", text=unit, unit=ind.unit)
             continue
         _read_value(ctx, line, row, col, adcode, ind, year, source, note)
-
-
-def _is_total(name: str) -> bool:
-    s = normalise(name).lower()
-    return s in TOTAL_WORDS or (s.endswith(TOTAL_SUFFIXES) and len(s) > 2)
 
 
 def _region(ctx: _Context, line: int, column: str | None, name: str, code: Cell, code_col: Column | None) -> str | None:
@@ -303,7 +244,7 @@ def _region(ctx: _Context, line: int, column: str | None, name: str, code: Cell,
 
 
 def _text(ctx: _Context, line: int, row: list[Cell], col: Column | None) -> str:
-    cell = _cell(row, col)
+    cell = cell_at(row, col)
     if _blank(cell):
         return ""
     text = str(cell).strip()
@@ -313,13 +254,13 @@ def _text(ctx: _Context, line: int, row: list[Cell], col: Column | None) -> str:
     return text
 
 
-def _row_indicator(ctx: _Context, line: int, row: list[Cell], col: Column, allowed: str) -> Indicator | None:
+def row_indicator(ctx: _Context, line: int, row: list[Cell], col: Column, allowed: str) -> Indicator | None:
     if col.indicator is not None:
         return col.indicator if col.indicator.upload else None
     ind_col = next(iter(ctx.layout.of("indicator")), None)
     if ind_col is None:
         return ctx.catalogue.indicators.get(ctx.options.indicator or "")
-    cell = _cell(row, ind_col)
+    cell = cell_at(row, ind_col)
     key = header_key(cell)[0]
     ind = ctx.indicators.get(key) if key else None
     if ind is None:
@@ -331,13 +272,13 @@ def _row_indicator(ctx: _Context, line: int, row: list[Cell], col: Column, allow
     return ind if _check_indicator(ctx, line, ind_col.header, ind, str(cell)) else None
 
 
-def _row_year(ctx: _Context, line: int, row: list[Cell], col: Column) -> int | None:
+def row_year(ctx: _Context, line: int, row: list[Cell], col: Column) -> int | None:
     if col.year is not None:
         return col.year if EARLIEST_YEAR <= col.year <= ctx.latest else None
     year_col = next(iter(ctx.layout.of("year")), None)
     if year_col is None:
         return ctx.options.year
-    cell = _cell(row, year_col)
+    cell = cell_at(row, year_col)
     year, problem = parse_year(cell, ctx.latest)
     if problem:
         ctx.add(line, year_col.header, problem, fix=t("imp_year_fix", ctx.options.lang),
@@ -347,7 +288,7 @@ def _row_year(ctx: _Context, line: int, row: list[Cell], col: Column) -> int | N
 
 def _read_value(ctx: _Context, line: int, row: list[Cell], col: Column, adcode: str, ind: Indicator, year: int,
                 source: str, note: str) -> None:
-    cell = _cell(row, col)
+    cell = cell_at(row, col)
     if (line - 1, col.index) in ctx.table.formula_cells:
         ctx.add(line, col.header, "formula_no_value", fix=t("imp_formula_fix", ctx.options.lang), text=cell)
         return
@@ -376,64 +317,3 @@ def _read_value(ctx: _Context, line: int, row: list[Cell], col: Column, adcode: 
         return
     ctx.seen[key] = line
     ctx.loaded.append(_Row(line, adcode, ind, year, float(p.value), p.qualifier, col.header, source, note))
-
-
-def _tolerance(values: list[float]) -> float:
-    """Half a unit in the last decimal place written, per value summed: rounding, not a disagreement."""
-    decimals = max((len(f"{v:.6f}".rstrip("0").split(".")[1]) for v in values), default=0)
-    return 0.5 * 10 ** -decimals * max(1, len(values)) if decimals else 0.0
-
-
-def _check_totals(ctx: _Context) -> None:
-    """Each totals row against the sum of the rows it covers: the whole file, or one prefecture's counties."""
-    if not ctx.totals:
-        return
-    in_file = {x.adcode for x in ctx.loaded}
-    for line, name, row in ctx.totals:
-        stem = normalise(name)
-        for suffix in sorted(TOTAL_SUFFIXES, key=len, reverse=True):
-            stem = stem.removesuffix(suffix)
-        scope = ctx.matcher.match(stem, None).unit if stem and stem not in TOTAL_WORDS else None
-        for col in ctx.layout.of("by_year") + ctx.layout.of("by_indicator") + ctx.layout.of("value"):
-            ind = _row_indicator(ctx, line, row, col, "")
-            year = _row_year(ctx, line, row, col)
-            p = parse_number(_cell(row, col), (ind.unit,) if ind else ())
-            if ind is None or year is None or p.missing:
-                continue
-            if p.value is None or not ind.additive:
-                why = "值不是数字" if p.value is None else "比率类指标不相加 (rates are not summed)"
-                ctx.add(line, col.header, "total_unchecked", "warning", fix="", text=name, why=why)
-                continue
-            if scope is not None and scope.adcode != "620000":
-                parts = [x for x in ctx.loaded if x.adcode in ctx.matcher.children.get(scope.adcode, ())]
-            else:
-                parts = [x for x in ctx.loaded if not (_ancestors(ctx, x.adcode) & in_file)]
-            vals = [x.value for x in parts if x.indicator.id == ind.id and x.year == year]
-            if not vals:
-                continue
-            total, got = float(p.value), sum(vals)
-            if abs(total - got) > _tolerance([*vals, total]) + 1e-9:
-                ctx.add(line, col.header, "total_mismatch", "warning", total=number(total, 4), sum=number(got, 4),
-                        diff=number(total - got, 4))
-
-
-def _ancestors(ctx: _Context, adcode: str) -> set[str]:
-    unit = ctx.matcher.units[adcode][0]
-    out = set()
-    while unit.parent and unit.parent != unit.adcode and unit.parent in ctx.matcher.units:
-        out.add(unit.parent)
-        unit = ctx.matcher.units[unit.parent][0]
-    return out
-
-
-def _check_parents(ctx: _Context) -> None:
-    """A prefecture row beside all its counties: warn if it is not their sum (it may include 兰州新区)."""
-    by_key = {(x.adcode, x.indicator.id, x.year): x for x in ctx.loaded}
-    for (adcode, ind, year), x in by_key.items():
-        kids = ctx.matcher.children.get(adcode, set())
-        if not kids or not x.indicator.additive:
-            continue
-        vals = [by_key[(k, ind, year)].value for k in kids if (k, ind, year) in by_key]
-        if len(vals) == len(kids) and abs(sum(vals) - x.value) > _tolerance([*vals, x.value]) + 1e-9:
-            ctx.add(x.row, x.column, "parent_mismatch", "warning", region=ctx.matcher.units[adcode][0].name_zh,
-                    value=number(x.value, 4), sum=number(sum(vals), 4))

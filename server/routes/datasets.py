@@ -12,8 +12,8 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from layers.errors import ImportRejectedError, NotFoundError
+from layers.importing.report import Options
 from layers.importing.service import Upload, run_import
-from layers.importing.validate import Options
 from server.deps import AtlasDep
 
 router = APIRouter(tags=["datasets"])

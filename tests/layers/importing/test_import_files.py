@@ -10,8 +10,8 @@ from geo.boundaries import BoundarySet
 from layers.catalogue import Catalogue
 from layers.errors import UnreadableFileError
 from layers.importing.regions import RegionMatcher
+from layers.importing.report import Options, Validated
 from layers.importing.service import Upload, check
-from layers.importing.validate import Options, Validated
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
