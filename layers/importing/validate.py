@@ -61,9 +61,15 @@ class _Context:
     def add(self, row: int | None, column: str | None, code: str, severity: str = "error", fix: str | None = None,
             **fmt: object) -> None:
         lang = self.options.lang
+        fmt = {k: _short(v) for k, v in fmt.items()}
         suggestion = fix if fix is not None else (t(f"imp_{code}_fix", lang, **fmt) if f"imp_{code}_fix" in _KEYS
                                                   else None)
         self.issues.append(Issue(row, column, code, t(f"imp_{code}", lang, **fmt), suggestion, severity))
+
+
+def _short(value: object, limit: int = 80) -> object:
+    """Cell text quoted in a report, cut short: a 100,000-character cell must not become the report."""
+    return value[:limit] + "…" if isinstance(value, str) and len(value) > limit and "," not in value[:limit] else value
 
 
 def _keys() -> set[str]:
