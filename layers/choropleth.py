@@ -11,12 +11,12 @@ import pandas as pd
 
 from geo.simplify import round_coordinates
 from layers.catalogue import Indicator
-from layers.classify import Classes, classify
+from layers.classify import Classes, classify, classify_around
 from layers.controls import HtmlControl, add_hatch_pattern, stable_ids
 from layers.fmt import esc, number
 from layers.i18n import t
 from layers.legend import legend_html, title_html
-from layers.palettes import NO_DATA_FILL, OUTLINE, colours
+from layers.palettes import NO_DATA_FILL, OUTLINE, colours, diverging_colours
 
 LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/static/vendor/leaflet/leaflet.css"
@@ -33,10 +33,15 @@ def join_values(units: gpd.GeoDataFrame, observations: pd.DataFrame, indicator: 
     return frame
 
 
-def classify_frame(frame: gpd.GeoDataFrame, scheme: str, k: int) -> tuple[gpd.GeoDataFrame, Classes | None, list[str]]:
-    """Add class index and fill colour; no-data units get the hatch fill."""
-    classes = classify(frame["value"].to_numpy(), scheme, k)
-    fills = colours(classes.k) if classes else []
+def classify_frame(frame: gpd.GeoDataFrame, scheme: str, k: int,
+                   centre: float | None = None) -> tuple[gpd.GeoDataFrame, Classes | None, list[str]]:
+    """Add class index and fill colour; no-data units get the hatch fill; a centre gives diverging colours."""
+    if centre is None:
+        classes = classify(frame["value"].to_numpy(), scheme, k)
+        fills = colours(classes.k) if classes else []
+    else:
+        classes = classify_around(frame["value"].to_numpy(), centre, scheme, k)
+        fills = diverging_colours(classes.n_below, classes.k - classes.n_below) if classes else []
     out = frame.copy()
     idx = classes.assign(out["value"].to_numpy()) if classes else np.full(len(out), -1)
     out["class"] = idx

@@ -24,6 +24,9 @@ def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator,
         for (low, high), fill in zip(classes.ranges(), fills, strict=True):
             label = number(high, d) if low == high else f"{number(low, d)} – {number(high, d)}"
             rows.append(f'<div class="ipmap-legend-row"><i style="background:{esc(fill)}"></i>{esc(label)}</div>')
+        if indicator.centre is not None:
+            rows.append(f'<div class="ipmap-legend-centre">{esc(number(indicator.centre))} = '
+                        f'{esc(t("on_track", lang))}</div>')
     if missing:
         named = "、".join(missing) if len(missing) <= MAX_NAMED_MISSING else str(len(missing))
         rows.append(

@@ -22,7 +22,7 @@ from layers.store import Store
 from server import errors
 from server.csp import Policy, inline_script_hashes
 from server.middleware import SecuredFastAPI
-from server.routes import api, pages
+from server.routes import api, datasets, pages
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(datasets.router)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     return app
