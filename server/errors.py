@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from geo.errors import UnknownLevelError
 from layers.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
@@ -33,6 +34,16 @@ def _respond(request: Request, status: int, body: dict[str, object]) -> Response
                                                                   "lang": request.query_params.get("lang", "zh")},
                                           status_code=status)
     return JSONResponse(body, status_code=status)
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path: Starlette's 405 names only the first route's methods."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return ", ".join(m for m in METHODS
+                     if any(r.matches(dict(request.scope, method=m))[0] == Match.FULL for r in routes))
 
 
 def install(app: FastAPI) -> None:
@@ -62,6 +73,8 @@ def install(app: FastAPI) -> None:
         resp = _respond(request, exc.status_code, {"detail": str(exc.detail)})
         for k, v in (exc.headers or {}).items():
             resp.headers[k] = v
+        if exc.status_code == 405 and (allow := allowed_methods(request)):
+            resp.headers["Allow"] = allow
         return resp
 
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hmac
+from pathlib import PureWindowsPath
 from typing import Annotated
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPBearer
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
@@ -15,6 +17,7 @@ from layers.errors import ImportRejectedError, NotFoundError
 from layers.importing.report import Options
 from layers.importing.service import Upload, run_import
 from server.deps import AtlasDep
+from server.schemas import INVALID, NOT_FOUND
 
 router = APIRouter(tags=["datasets"])
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries, part headers and the small form fields around the file
@@ -29,6 +32,17 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, object]] = {
     422: {"description": "The file or a parameter has problems: "
                          "{detail, report: [{row, column, problem, suggestion}]}"},
 }
+
+
+# The body is read by hand (size-limited, token first), so it is documented here for /docs and clients.
+UPLOAD_BODY: dict[str, object] = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "CSV (UTF-8, BOM, GBK/GB18030) "
+                                                                                 "or XLSX"}}
+    | {f: {"type": "string", "description": "Same as the query parameter"} for f in FIELDS}}}}}}
+
+# Documents the scheme in /openapi.json (and /docs' Authorize button); require_token does the checking.
+BEARER = HTTPBearer(auto_error=False, scheme_name="token", description="IPMAP_TOKEN of the server")
 
 
 def require_token(request: Request) -> None:
@@ -85,7 +99,7 @@ def options(values: dict[str, str]) -> tuple[bool, Options]:
 Text = str | None
 
 
-@router.post("/api/datasets", responses=UPLOAD_RESPONSES)
+@router.post("/api/datasets", responses=UPLOAD_RESPONSES, dependencies=[Depends(BEARER)], openapi_extra=UPLOAD_BODY)
 async def upload(request: Request, atlas: AtlasDep,
                  dry_run: Annotated[Text, Query(description="true: validate only, write nothing (default false)")]
                  = None,
@@ -125,7 +139,9 @@ async def upload(request: Request, atlas: AtlasDep,
     values = {k: v for k, v in request.query_params.items() if k in FIELDS}
     values |= {k: v for k, v in form.items() if k in FIELDS and isinstance(v, str)}
     is_dry, opts = options(values)
-    upload = Upload(data, file.filename or "upload", is_dry, values.get("source", ""), values.get("name", ""),
+    # The name only: a client may send a full path (C:\Users\…\x.csv, ../../x), which is nobody's business here.
+    file_name = PureWindowsPath(file.filename or "").name or "upload"
+    upload = Upload(data, file_name, is_dry, values.get("source", ""), values.get("name", ""),
                     values.get("uploader") or "token", opts)
     result: dict[str, object] = await run_in_threadpool(run_import, upload, atlas.catalogue, atlas.matcher,
                                                          atlas.store)
@@ -144,7 +160,7 @@ def datasets(atlas: AtlasDep) -> list[dict[str, object]]:
     return [r | {"map": f"/map?version={r['id']}"} for r in _records(df)]
 
 
-@router.get("/api/datasets/{dataset_id}")
+@router.get("/api/datasets/{dataset_id}", responses=INVALID | NOT_FOUND)
 def dataset(atlas: AtlasDep, dataset_id: int,
             limit: Annotated[int, Query(ge=0, le=100_000, description="Rows to return")] = 1000,
             offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, object]:

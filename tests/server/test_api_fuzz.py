@@ -41,6 +41,12 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
-    response = case.call_and_validate(app=fuzzed_app)
+    # A schema cannot say which bytes make a readable table, so a well-formed upload of random bytes is rightly
+    # refused (400/422); every other check, 5xx and response schemas included, still runs on uploads.
+    upload = case.method.upper() == "POST" and case.path == "/api/datasets"
+    excluded = [schemathesis.checks.positive_data_acceptance] if upload else []
+    # With the token, so uploads get past the door (the 401 without it is in test_no_leaks and test_bad_inputs).
+    response = case.call_and_validate(app=fuzzed_app, headers={"Authorization": "Bearer test-token"},
+                                      excluded_checks=excluded)
     CALLS[(case.method.upper(), case.path, response.status_code)] += 1
     assert response.status_code < 500

@@ -12,7 +12,7 @@ from server.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 # An absolute file-system path, not the path part of a URL (which follows a host name or another segment).
 ABSOLUTE_PATH = re.compile(r"(?<![\w.:/%~-])/(?:work|tmp|home|root|usr|var|opt|etc|srv|mnt|proc|private)/")
-SAMPLES = {"adcode": ["620100", "620982", "620000", "999999"]}
+SAMPLES = {"adcode": ["620100", "620982", "620000", "999999"], "dataset_id": ["1", "3", "999"]}
 EXTRA = ["/", "/map?lang=en", "/map?level=prefecture", "/embed", "/docs", "/api/values?indicator=nope",
          "/api/values?year=abc", "/map?indicator=%3Cscript%3E", "/api/boundaries?lod=7", "/nope",
          "/static/nope.css"]
@@ -66,3 +66,10 @@ def test_read_routes_refuse_other_methods(client: TestClient) -> None:
     for url in ("/", "/map", "/embed"):
         assert client.post(url, content=b"x").status_code == 405
     assert client.get("/healthz").json()["data_version"] == version
+
+
+def test_method_not_allowed_names_every_method_of_the_path(client: TestClient) -> None:
+    """/api/datasets takes GET and POST from two routes; a 405 there must name both."""
+    r = client.request("PUT", "/api/datasets")
+    assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "POST"}
+    assert client.delete("/api/regions").headers["allow"] == "GET"
