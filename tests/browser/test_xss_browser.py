@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from urllib.parse import quote
 
+import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
@@ -54,6 +55,19 @@ def hostile_server(hostile_client: TestClient) -> Iterator[str]:
     thread.join(10)
 
 
+QUOTED_SOURCE = "\"统计\" ' onmouseover='alert(1)' & R&D"  # no tag: an upload takes it, the page must quote it
+
+
+@pytest.fixture(scope="module")
+def uploaded(hostile_server: str) -> str:
+    """Patent grants for 白银市 uploaded over HTTP with an attribute-breaking source; the map URL that shows them."""
+    csv = "地区,指标,年份,数值,备注\r\n白银市,专利授权量,2023,640,\"\"\" autofocus onfocus=\"\"alert(2)\"\"\"\r\n"
+    r = httpx.post(f"{hostile_server}/api/datasets", files={"file": ("q.csv", csv.encode())},
+                   data={"source": QUOTED_SOURCE}, headers={"Authorization": "Bearer test-token"}, timeout=30)
+    assert r.status_code == 200, r.text
+    return f"{hostile_server}/map?level=prefecture&indicator=patent_grants&year=2023"
+
+
 @pytest.fixture(params=["csp", "no-csp"])
 def visitor(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[object, bool]]:
     """A desktop page with dialogs recorded; once as served, once with the CSP bypassed."""
@@ -73,8 +87,9 @@ def visitor(request: pytest.FixtureRequest, browser: Browser) -> Iterator[tuple[
     ctx.close()
 
 
-def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, visitor, hostile: dict) -> None:  # noqa: ANN001
-    w, csp = visitor
+def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, uploaded: str, visitor,  # noqa: ANN001
+                                                     hostile: dict) -> None:
+    w, _ = visitor
     page = w.page
     names, source = hostile["names"], hostile["source"]
     page.goto(f"{hostile_server}/map?level=county&year={hostile['year']}")
@@ -100,6 +115,12 @@ def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, visito
         page.mouse.move(*page.evaluate(POINT_ON, "620100" if "prefecture" in url else "620102"))
         page.wait_for_selector(".leaflet-tooltip")
         assert page.evaluate(PLANTED) == 0, url
+    page.goto(uploaded)  # the upload's source, on the map and in 白银市's tooltip
+    page.wait_for_selector("path.leaflet-interactive")
+    assert QUOTED_SOURCE in page.locator(".ipmap-titlebox").inner_text()
+    page.mouse.move(*page.evaluate(POINT_ON, "620400"))
+    assert QUOTED_SOURCE in page.wait_for_selector(".leaflet-tooltip").inner_text()
+    assert page.evaluate(PLANTED) == 0
     for payload in hostile["xss"]:  # reflected in the error page
         page.goto(f"{hostile_server}/map?indicator={quote(payload)}")
         assert payload.split("'")[-1] in page.locator("main").inner_text()  # shown (repr quotes the quote)

@@ -3,6 +3,8 @@ page, tooltip, legend and embed as text, never as markup; the JSON API returns i
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections import defaultdict
@@ -122,3 +124,35 @@ def test_json_api_returns_the_data_unchanged(hostile_client: TestClient, hostile
     assert mine["note"] == xss[1] and mine["unit"] == xss[2] and mine["source"] == hostile["source"]
     found = hostile_client.get("/api/values", params={"indicator": xss[0]})
     assert found.status_code == 404 and xss[0] in found.json()["detail"]
+
+
+QUOTED_SOURCE = "\"统计\" ' onmouseover='alert(1)' & R&D"  # quotes and ampersands: no tag, so an upload takes it
+QUOTED_NOTE = "\" autofocus onfocus=\"alert(2)\" 1 < 2 > 0"
+
+
+def test_upload_cannot_plant_markup_and_what_it_takes_shows_as_text(hostile_client: TestClient,
+                                                                    hostile: dict) -> None:
+    auth = {"Authorization": "Bearer test-token"}
+    good = "地区,指标,年份,数值\r\n白银市,专利授权量,2023,5120\r\n".encode()
+    for payload in hostile["xss"]:  # tags are refused outright, wherever they are sent
+        r = hostile_client.post("/api/datasets", files={"file": ("x.csv", good)}, data={"source": payload},
+                                headers=auth)
+        assert r.status_code == 422 and {x["code"] for x in r.json()["report"]} == {"markup"}
+    buf = io.StringIO()
+    csv.writer(buf).writerows([["地区", "指标", "年份", "数值", "备注"],
+                               ["白银市", "专利授权量", 2023, 5120, QUOTED_NOTE],
+                               ["天水市", "专利授权量", 2023, 640, QUOTED_NOTE]])
+    r = hostile_client.post("/api/datasets", files={"file": ("q.csv", buf.getvalue().encode())},
+                            data={"source": QUOTED_SOURCE}, headers=auth)
+    assert r.status_code == 200, r.text
+    for url in ("/map?level=prefecture&indicator=patent_grants&year=2023",
+                "/embed?level=prefecture&indicator=patent_grants&year=2023&lang=en"):
+        r = hostile_client.get(url, headers=HTML)
+        page = assert_inert(r.text, r.headers["content-security-policy"])
+        assert QUOTED_SOURCE in page.text["ipmap-titlebox"]
+        assert QUOTED_SOURCE in ["".join(t.plain) for t in tooltips(page)]
+        if "/map" in url:
+            assert QUOTED_SOURCE in [attrs.get("title") for t, attrs in page.tags if t == "td"]
+    values = hostile_client.get("/api/values?indicator=patent_grants&level=prefecture&year=2023").json()["values"]
+    baiyin = next(v for v in values if v["adcode"] == "620400")
+    assert baiyin["source"] == QUOTED_SOURCE and baiyin["note"] == QUOTED_NOTE
