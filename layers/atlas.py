@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import folium
 import geopandas as gpd
 import pandas as pd
 
@@ -16,8 +18,12 @@ from layers.catalogue import Catalogue
 from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts, rounded
 from layers.errors import NotFoundError
 from layers.i18n import t
+from layers.locator_svg import SvgLocator
+from layers.search import Entry, build_index
 from layers.store import Store
 from layers.view import MapView, ResolvedView, available_years, resolve
+from layers.zone_layer import build_overlay
+from layers.zones import Units, ZoneBook
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
@@ -32,10 +38,20 @@ class Atlas:
     store: Store
     tile_url: str | None = None
     tile_attribution: str = ""
+    zones: ZoneBook = field(default_factory=ZoneBook.load)
+    units: Units = field(init=False, repr=False)
+    search_index: list[Entry] = field(init=False, repr=False)
+    locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _obs: tuple[int, pd.DataFrame] | None = field(default=None, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.units = Units.of(self.boundaries.regions)
+        self.zones.check(self.units)
+        self.search_index = build_index(self.boundaries.regions, list(self.zones.zones))
+        self.locator = SvgLocator.build(self.boundaries.units("county", 3), self.boundaries.units("prefecture", 3))
 
     def version(self) -> int:
         """The store version: changes on every import, so caches keyed by it invalidate themselves."""
@@ -82,11 +98,28 @@ class Atlas:
         classified, classes, fills = classify_frame(frame, view.scheme, view.k)
         lanzhou_rule = view.level == "county" and rv.indicator.id == "population"
         notes = [t("lanzhou_new_area_note", view.lang)] if lanzhou_rule else []
+        lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
+        zones = build_overlay(self.zones, view.zones_year, self.boundaries.units("county", lod), self.units,
+                              list(frame.adcode), view.lang, lod_by_id(lod).decimals) if view.zones else None
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
-                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution)
+                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution, zones)
         parts = render_parts(m) | {"title": self.title(rv)}
         with self._lock:
             self._renders[key] = parts
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return parts
+
+    def render_cached(self, key: tuple[object, ...], build: Callable[[], folium.Map]) -> dict[str, str]:
+        """Head, body and script of any map, built once per key (plus store version) and kept in the LRU cache."""
+        full = (*key, self.version())
+        with self._lock:
+            if full in self._renders:
+                self._renders.move_to_end(full)
+                return self._renders[full]
+        parts = render_parts(build())
+        with self._lock:
+            self._renders[full] = parts
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts

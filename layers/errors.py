@@ -22,3 +22,7 @@ class NotFoundError(LayersError):
     def __init__(self, what: str, key: object):
         self.what, self.key = what, key
         super().__init__(f"no {what} {key!r}")
+
+
+class ZoneDataError(LayersError):
+    """The zones file names an adcode, type or parent zone that does not exist; says which."""

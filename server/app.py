@@ -19,9 +19,9 @@ from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
 from layers.store import Store
-from server import errors
+from server import errors, templating
 from server.middleware import SecurityHeaders, content_security_policy
-from server.routes import api, pages
+from server.routes import api, pages, regions, search, zones
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
+    templating.configure(app.state.templates)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -76,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(zones.router)
+    app.include_router(regions.router)
+    app.include_router(search.router)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeaders, csp=content_security_policy(settings.frame_ancestors, settings.tile_url))
