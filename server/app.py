@@ -19,6 +19,7 @@ from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
 from layers.store import Store
+from layers.zones import ZoneBook
 from server import errors, templating
 from server.middleware import SecurityHeaders, content_security_policy
 from server.routes import api, pages, regions, search, zones
@@ -34,7 +35,8 @@ def load_atlas(settings: Settings) -> Atlas:
     store = Store(settings.database)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
-    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution)
+    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
+                 ZoneBook.load(settings.zones))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
