@@ -46,6 +46,7 @@ class Atlas:
     _obs: tuple[int, pd.DataFrame] | None = field(default=None, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
+    _derived: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.units = Units.of(self.boundaries.regions)
@@ -109,6 +110,18 @@ class Atlas:
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts
+
+    def derived(self, name: str, build: Callable[[pd.DataFrame], object]) -> object:
+        """A table computed from the observations (ranks and the like), rebuilt only when the store changes."""
+        v = self.version()
+        with self._lock:
+            hit = self._derived.get(name)
+            if hit is not None and hit[0] == v:
+                return hit[1]
+        value = build(self.observations(v))
+        with self._lock:
+            self._derived[name] = (v, value)
+        return value
 
     def render_cached(self, key: tuple[object, ...], build: Callable[[], folium.Map]) -> dict[str, str]:
         """Head, body and script of any map, built once per key (plus store version) and kept in the LRU cache."""

@@ -12,35 +12,32 @@ from layers.zones import Membership, Units, Zone, ZoneBook, member_counties, zon
 LEVEL_ORDER = {"province": 0, "prefecture": 1, "county": 2}
 
 
-def peer_ranks(obs: pd.DataFrame, adcode: str, peers: set[str]) -> pd.DataFrame:
-    """For each (indicator, year) the region has: its rank among peers with a value (1 = largest), and how many."""
-    pool = obs[obs.adcode.isin(peers | {adcode})]
-    pool = pool.assign(rank=pool.groupby(["indicator", "year"]).value.rank(ascending=False, method="min"),
-                       n=pool.groupby(["indicator", "year"]).value.transform("count"))
-    return pool[pool.adcode == adcode][["indicator", "year", "rank", "n"]].astype({"rank": int, "n": int})
+def rank_table(obs: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """Every value's rank among the units of its level (1 = largest) and, for counties, within the prefecture.
+
+    One row per (adcode, level, indicator, year); computed once per store version, then filtered per page.
+    """
+    out = []
+    for level in ("prefecture", "county"):
+        units = regions[regions.level == level][["adcode", "parent"]]
+        pool = obs.merge(units, on="adcode")[["adcode", "parent", "indicator", "year", "value"]]
+        by = pool.groupby(["indicator", "year"]).value
+        pool = pool.assign(level=level, rank=by.rank(ascending=False, method="min"), n=by.transform("count"))
+        if level == "county":
+            within = pool.groupby(["parent", "indicator", "year"]).value
+            pool = pool.assign(rank_parent=within.rank(ascending=False, method="min"),
+                               n_parent=within.transform("count"))
+        out.append(pool.drop(columns=["value", "parent"]))
+    return pd.concat(out, ignore_index=True)
 
 
-def region_values(obs: pd.DataFrame, catalogue: Catalogue, adcode: str, regions: pd.DataFrame) -> pd.DataFrame:
+def region_values(obs: pd.DataFrame, ranks: pd.DataFrame, catalogue: Catalogue, adcode: str) -> pd.DataFrame:
     """Every value of a region with its source and its rank among its level (a county also within its prefecture)."""
     mine = obs[obs.adcode == adcode].drop(columns=["dataset_id"], errors="ignore")
-    if mine.empty:
-        return mine.assign(rank=[], n=[], rank_parent=[], n_parent=[], level=[])
-    rows = regions[regions.adcode == adcode]
-    out = []
-    for level in sorted(set(rows.level), key=LEVEL_ORDER.get):
-        if level == "province":
-            continue
-        peers = set(regions[regions.level == level].adcode)
-        ranked = mine.merge(peer_ranks(obs, adcode, peers), on=["indicator", "year"], how="left").assign(level=level)
-        if level == "county":
-            parent = rows[rows.level == "county"].parent.iloc[0]
-            siblings = set(regions[(regions.level == "county") & (regions.parent == parent)].adcode)
-            within = peer_ranks(obs, adcode, siblings).rename(columns={"rank": "rank_parent", "n": "n_parent"})
-            ranked = ranked.merge(within, on=["indicator", "year"], how="left")
-        out.append(ranked)
-    table = pd.concat(out, ignore_index=True) if out else mine.assign(level="province")
+    ranked = mine.merge(ranks[ranks.adcode == adcode], on=["adcode", "indicator", "year"], how="left")
+    ranked["level"] = ranked["level"].fillna("province")
     order = {i: n for n, i in enumerate(catalogue.indicators)}
-    table = table.assign(_o=table.indicator.map(order), _l=table.level.map(LEVEL_ORDER))
+    table = ranked.assign(_o=ranked.indicator.map(order), _l=ranked.level.map(LEVEL_ORDER))
     table = table.sort_values(["_o", "year", "_l"], ascending=[True, False, True])
     return table.drop(columns=["_o", "_l"]).reset_index(drop=True)
 

@@ -11,7 +11,7 @@ from layers.atlas import Atlas
 from layers.choropleth import rounded
 from layers.i18n import t
 from layers.locator import build_locator, focus_bounds, name_tips
-from layers.profiles import latest_values, region_values, region_zones, zone_members
+from layers.profiles import latest_values, rank_table, region_values, region_zones, zone_members
 from layers.search import Hit, search
 from layers.zone_layer import build_overlay, relation_label
 from layers.zone_stats import compare
@@ -178,7 +178,8 @@ def region_page(atlas: Atlas, adcode: str, lang: str) -> dict[str, Any]:
     """A region: where it is, its values with sources and ranks, its zones, its parent and children."""
     detail = atlas.region(adcode)
     regions = atlas.boundaries.regions
-    values = region_values(atlas.observations(), atlas.catalogue, adcode, regions)
+    ranks = atlas.derived("ranks", lambda obs: rank_table(obs, regions))
+    values = region_values(atlas.observations(), ranks, atlas.catalogue, adcode)  # type: ignore[arg-type]
     values["name"] = [_indicator_name(atlas, i, lang) for i in values.indicator]
     zones = region_zones(atlas.zones, adcode, atlas.units)
     names = _names(atlas, lang)

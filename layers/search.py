@@ -34,7 +34,8 @@ class Entry:
     name_zh: str
     name_en: str
     level: str  # province / prefecture / county, or "zone"
-    keys: tuple[str, ...]
+    keys: tuple[str, ...]  # matched whole or by their start
+    inner: tuple[str, ...]  # also matched inside (names and full pinyin; never initials, which match by accident)
 
 
 @dataclass(frozen=True)
@@ -50,34 +51,36 @@ class Hit:
     score: int
 
 
-def _keys(name_zh: str, name_en: str, *extra: str) -> tuple[str, ...]:
-    stem = split_suffix(name_zh)[0]
-    raw = {name_zh, stem, pinyin(name_zh), pinyin(stem), initials(name_zh), initials(stem), name_en, *extra}
+def _norm_all(raw: set[str]) -> tuple[str, ...]:
     keys = {normalise(k) for k in raw if k}
     keys |= {k.replace("v", "u") for k in keys if "v" in k}  # 绿 lv, also typed lu
     return tuple(sorted(k for k in keys if k))
 
 
+def _keys(name_zh: str, name_en: str, *extra: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    stem = split_suffix(name_zh)[0]
+    inner = {name_zh, stem, pinyin(name_zh), pinyin(stem), name_en}
+    return _norm_all(inner | {initials(name_zh), initials(stem), *extra}), _norm_all(inner)
+
+
 def build_index(regions: pd.DataFrame, zones: list[Zone]) -> list[Entry]:
     """Every region (one entry per adcode, the higher level kept) and every zone, with their keys."""
     order = regions.assign(_o=regions.level.map(_LEVEL_ORDER)).sort_values(["_o", "adcode"])
-    entries = [Entry("region", r.adcode, r.name_zh, r.name_en, r.level, _keys(r.name_zh, r.name_en, r.adcode))
+    entries = [Entry("region", r.adcode, r.name_zh, r.name_en, r.level, *_keys(r.name_zh, r.name_en, r.adcode))
                for r in order.drop_duplicates("adcode").itertuples()]
-    entries += [Entry("zone", z.id, z.name_zh, z.name_en, "zone", _keys(z.name_zh, z.name_en, z.id)) for z in zones]
+    entries += [Entry("zone", z.id, z.name_zh, z.name_en, "zone", *_keys(z.name_zh, z.name_en, z.id)) for z in zones]
     return entries
 
 
-def _score(query: str, keys: tuple[str, ...]) -> int | None:
-    """0 exact, 1 prefix, 2 substring (three characters or more, or any Chinese); None when nothing matches."""
-    best = None
-    for k in keys:
-        if k == query:
-            return 0
-        if k.startswith(query):
-            best = 1
-        elif best is None and query in k and (len(query) >= 3 or not query.isascii()):
-            best = 2
-    return best
+def _score(query: str, entry: Entry) -> int | None:
+    """0 exact, 1 prefix, 2 inside a name (three letters or more, or any Chinese); None when nothing matches."""
+    if query in entry.keys:
+        return 0
+    if any(k.startswith(query) for k in entry.keys):
+        return 1
+    if (len(query) >= 3 or not query.isascii()) and any(query in k for k in entry.inner):
+        return 2
+    return None
 
 
 def search(index: list[Entry], query: str, lang: str = "zh", limit: int = 20) -> list[Hit]:
@@ -87,7 +90,7 @@ def search(index: list[Entry], query: str, lang: str = "zh", limit: int = 20) ->
         return []
     hits = []
     for i, e in enumerate(index):
-        s = _score(q, e.keys)
+        s = _score(q, e)
         if s is not None:
             path = f"/regions/{e.key}" if e.kind == "region" else f"/zones/{e.key}"
             url = path + ("?lang=en" if lang == "en" else "")

@@ -53,7 +53,7 @@ def test_short_latin_needs_a_prefix_but_chinese_matches_inside(index: list) -> N
     assert any(h.key == "620105" for h in search(index, "宁区"))  # 安宁区, by a substring
 
 
-@pytest.mark.parametrize("query", ["", "   ", "'", "zzzzqqq", "<script>"])
+@pytest.mark.parametrize("query", ["", "   ", "'", "zzzzqqq", "<script>", "zzzz"])
 def test_nothing_found(index: list, query: str) -> None:
     assert search(index, query) == []
 
