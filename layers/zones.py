@@ -183,6 +183,11 @@ def member_counties(zone: Zone, units: Units) -> list[str]:
     return sorted(c for c in units.counties if c in members or units.parent[c] in members)
 
 
+def members_as_of(book: ZoneBook, year: int | None, units: Units) -> dict[str, list[str]]:
+    """Zone id -> the county-level units it covers, for the zones in force in a year (all zones when None)."""
+    return {z.id: member_counties(z, units) for z in book.as_of(year)}
+
+
 @dataclass(frozen=True)
 class Membership:
     """How a region relates to a zone: a member, partly covered by it, or containing some of its members."""

@@ -72,6 +72,10 @@ def test_map_with_zones_on_a_phone(live_server: str, phone) -> None:  # noqa: AN
     box = tip.bounding_box()
     assert box and box["width"] <= 0.6 * 375
     phone.shot("map-zones-phone")
+    page.goto(f"{live_server}/map?level=county&lang=en")  # longer labels must not widen the page either
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate(COVERED) < 0.4
     assert phone.outside() == [] and phone.errors == []
 
 

@@ -15,6 +15,7 @@ from layers.zones import (
     ZoneBook,
     drawable,
     member_counties,
+    members_as_of,
     relation_of,
     zone_frame,
     zone_geometry,
@@ -113,6 +114,15 @@ def test_designations_as_of_a_year(book: ZoneBook, year: int, in_force: set[str]
     ids = {z.id for z in book.as_of(year)}
     assert in_force <= ids
     assert not (not_in_force & ids)
+
+
+def test_members_as_of_a_year(book: ZoneBook, units: Units) -> None:
+    in_2019 = members_as_of(book, 2019, units)
+    assert in_2019["zhangye-ip-pilot-city"] == sorted(c for c, p in units.parent.items() if p == "620700")
+    assert "620724" in in_2019["zhangye-ip-pilot-city"] and in_2019["gaotai-strong-county"] == ["620724"]
+    assert "lanzhou-ip-strong-city" not in in_2019 and "gangu-gi-zone" not in in_2019
+    assert members_as_of(book, 2023, units)["gangu-gi-zone"] == ["620523"]
+    assert members_as_of(book, 2023, units)["strong-county-pilots-2018"] == []  # in the list, members unknown
 
 
 def test_no_year_means_every_zone(book: ZoneBook) -> None:
