@@ -78,6 +78,7 @@ MESSAGES.update({
     "shown": {"zh": "显示", "en": "Shown"},
     "hidden": {"zh": "隐藏", "en": "Hidden"},
     "all_years": {"zh": "各年", "en": "All years"},
+    "nav_label": {"zh": "主导航", "en": "Main"},
     "nav_map": {"zh": "地图", "en": "Map"},
     "nav_zones": {"zh": "试点区域", "en": "Zones"},
     "search": {"zh": "搜索", "en": "Search"},
