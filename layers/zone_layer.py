@@ -129,7 +129,7 @@ class ZoneOverlay:
     lang: str
 
     def add_to(self, m: folium.Map) -> None:
-        """One toggleable layer group per zone type: hatch fill, white halo, dark dashed outline; not interactive."""
+        """One toggleable group per zone type: a white halo, then the hatch with a dark dashed outline; inert."""
         add_zone_patterns(m)
         for ty in ZONE_TYPES:
             sub = self.frame[self.frame["zone_type"] == ty]
@@ -138,12 +138,11 @@ class ZoneOverlay:
             st = STYLES[ty]
             group = folium.FeatureGroup(name=esc(t("zone_type_" + ty, self.lang)), overlay=True, show=True)
             data = sub[["id", "geometry"]]
-            folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f, p=st.pattern: {
-                "fillColor": f"url(#ipmap-zone-{p})", "fillOpacity": 1, "stroke": False}).add_to(group)
             folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f: {
                 "color": HALO, "weight": 5, "opacity": 0.9, "fill": False}).add_to(group)
-            folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f, d=st.dash: {
-                "color": INK, "weight": 2.2, "opacity": 1, "fill": False, "dashArray": d}).add_to(group)
+            folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f, p=st.pattern, d=st.dash: {
+                "fillColor": f"url(#ipmap-zone-{p})", "fillOpacity": 1, "color": INK, "weight": 2.2, "opacity": 1,
+                "dashArray": d}).add_to(group)
             group.add_to(m)
         HtmlControl(self.key, "bottomleft", "ipmap-zonekey").add_to(m)
 
