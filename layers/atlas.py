@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -16,11 +18,13 @@ from layers.catalogue import Catalogue
 from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts, rounded
 from layers.errors import NotFoundError
 from layers.i18n import t
+from layers.series import sparkline_column
 from layers.store import Store
 from layers.view import MapView, ResolvedView, available_years, resolve
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
+T = TypeVar("T")
 
 
 @dataclass
@@ -79,6 +83,7 @@ class Atlas:
                 self._renders.move_to_end(key)
                 return self._renders[key]
         rv, frame = self.frame(view)
+        frame["tip_series"] = sparkline_column(frame, self.observations(), rv.indicator.id, view.lang)
         classified, classes, fills = classify_frame(frame, view.scheme, view.k)
         lanzhou_rule = view.level == "county" and rv.indicator.id == "population"
         notes = [t("lanzhou_new_area_note", view.lang)] if lanzhou_rule else []
@@ -90,6 +95,20 @@ class Atlas:
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts
+
+    def memo(self, kind: str, view: MapView, build: Callable[[], T]) -> T:
+        """Cache any view-derived result (compare maps, timelines, exports) by (kind, view, store version)."""
+        key = (kind, view.model_dump_json(), self.version(), self.tile_url)
+        with self._lock:
+            if key in self._renders:
+                self._renders.move_to_end(key)
+                return self._renders[key]  # type: ignore[return-value]
+        result = build()
+        with self._lock:
+            self._renders[key] = result  # type: ignore[assignment]
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return result
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""

@@ -7,6 +7,7 @@ from branca.utilities import color_brewer
 SEQUENTIAL = ("YlGnBu", "Blues", "Purples", "YlOrBr")
 DIVERGING = ("PuOr", "BrBG", "RdBu")
 DEFAULT_SEQUENTIAL = "YlGnBu"
+DEFAULT_DIVERGING = "PuOr"  # orange falls, purple rises, neutral grey middle; colour-blind safe
 NO_DATA_FILL = "url(#ipmap-hatch)"
 NO_DATA_SWATCH = "#e6e6e6"
 OUTLINE = "#4d4d4d"

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import numpy as np
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -18,7 +20,7 @@ from geo.boundaries import BoundarySet
 from layers.atlas import Atlas
 from layers.catalogue import Catalogue
 from layers.seed import ensure_seeded
-from layers.store import Store
+from layers.store import DatasetMeta, Store
 from server.app import create_app
 from server.settings import Settings
 
@@ -46,6 +48,47 @@ def store(tmp_path: Path, catalogue: Catalogue) -> Store:
 @pytest.fixture
 def atlas(boundaries: BoundarySet, catalogue: Catalogue, store: Store) -> Atlas:
     return Atlas(boundaries, catalogue, store)
+
+
+YEARS = tuple(range(2016, 2024))
+MADE_UP = "made-up test series (illustrative)"
+
+
+def add_illustrative_years(store: Store, boundaries: BoundarySet, indicator: str = "patent_applications",
+                           years: tuple[int, ...] = YEARS, missing: tuple[str, ...] = ("620821", "620523")) -> int:
+    """A made-up, seeded series for every prefecture and county, marked illustrative, as one dataset."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for level in ("prefecture", "county"):
+        for adcode in boundaries.units(level, 3).adcode:
+            if adcode in missing:
+                continue
+            start = float(rng.integers(20, 900)) * (8 if level == "prefecture" else 1)
+            growth = rng.normal(1.06, 0.08)
+            for i, year in enumerate(years):
+                rows.append({"adcode": adcode, "indicator": indicator, "year": year,
+                             "value": round(start * growth**i), "unit": "件", "source": MADE_UP})
+    meta = DatasetMeta(name="test years", kind="test", source=MADE_UP, illustrative=True)
+    return store.add_dataset(meta, pd.DataFrame(rows).drop_duplicates(["adcode", "year"]))
+
+
+@pytest.fixture
+def years_store(store: Store, boundaries: BoundarySet) -> Store:
+    """The seeded store plus eight made-up years of patent applications."""
+    add_illustrative_years(store, boundaries)
+    return store
+
+
+@pytest.fixture
+def years_atlas(boundaries: BoundarySet, catalogue: Catalogue, years_store: Store) -> Atlas:
+    return Atlas(boundaries, catalogue, years_store)
+
+
+@pytest.fixture
+def years_client(client: TestClient, boundaries: BoundarySet) -> TestClient:
+    """The app with eight made-up years of patent applications in its store."""
+    add_illustrative_years(client.app.state.atlas.store, boundaries)  # type: ignore[attr-defined]
+    return client
 
 
 @pytest.fixture
