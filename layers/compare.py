@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ import numpy as np
 from layers.catalogue import Indicator
 from layers.choropleth import MapText, build_map, classify_frame, render_parts
 from layers.classify import Classes, classify
+from layers.controls import HATCH_SVG
 from layers.errors import UnknownParameterError
 from layers.i18n import t
 from layers.palettes import DEFAULT_DIVERGING
@@ -142,3 +144,14 @@ def compare(atlas: Atlas, view: MapView) -> Comparison:
                     if lang == "zh" else f"{name} ({t('level_' + view.level, lang)})", view, "d", DEFAULT_DIVERGING)
     return Comparison(mode, lp, rp, dp, shared, base, rv.year)
 
+
+
+def merge_heads(heads: list[str]) -> str:
+    """One <head> for several maps: the first map's in full, then only the others' own #map_ size rules."""
+    own = re.compile(r"<style>\s*#map_\w+\s*\{.*?</style>", re.S)
+    return heads[0] + "".join(m.group(0) for h in heads[1:] for m in own.finditer(h))
+
+
+def merge_bodies(bodies: list[str]) -> list[str]:
+    """The maps' bodies with the shared hatch pattern defined once (its id must be unique on the page)."""
+    return [bodies[0], *(b.replace(HATCH_SVG, "") for b in bodies[1:])]

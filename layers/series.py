@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from layers.fmt import decimals_for, esc, number
+
+if TYPE_CHECKING:  # typing only
+    from layers.atlas import Atlas
 
 TARGET_KINDS = ("level", "annual_growth", "annual_level", "count")
 LINE = "#2c7fb8"
@@ -112,3 +116,29 @@ def sparkline_column(frame: pd.DataFrame, observations: pd.DataFrame, indicator:
         label = f"{years[0]}–{years[-1]}"
         out.append(sparkline_svg(years, values, label=label) + f'<small> {years[0]}–{years[-1]}</small>')
     return pd.Series(out, index=frame.index, dtype=object)
+
+
+def region_series(atlas: Atlas, adcode: str, indicator: str, lang: str = "zh") -> dict[str, object]:
+    """A region's series of one indicator with its sources, the plan target if any, and the chart as SVG."""
+    from layers.errors import NotFoundError
+    from layers.i18n import t
+
+    ind = atlas.catalogue.get(indicator)
+    region = atlas.region(adcode)  # raises NotFoundError for an unknown adcode
+    data = series(atlas.observations(), adcode, ind.id)
+    if data.empty:
+        raise NotFoundError(f"series of {ind.id} for region", adcode)
+    target = target_for(atlas.store.targets(), adcode, ind.id)
+    unit = ind.unit_en if lang == "en" else ind.unit
+    name = str(region["name_en"] if lang == "en" else region["name_zh"])
+    title = f"{name} · {ind.name_en if lang == 'en' else ind.name_zh}"
+    label = ""
+    if target:
+        cmp = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜"}.get(str(target["comparator"]), "")
+        label = t("target_line", lang, year=target["year"], cmp=cmp, value=number(float(target["value"])))
+    return {
+        "adcode": adcode, "indicator": ind.id, "name": name, "unit": unit,
+        "years": [int(y) for y in data["year"]], "values": [float(v) for v in data["value"]],
+        "sources": sorted(set(data["source"])), "illustrative": bool(data["illustrative"].any()),
+        "target": target, "svg": chart_svg(data, title, unit, target, label),
+    }

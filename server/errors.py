@@ -11,12 +11,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.errors import UnknownLevelError
 from layers.errors import NotFoundError, UnknownParameterError
+from layers.export import ExportError
 
 log = logging.getLogger("ipmap")
 STATUS: dict[type[Exception], int] = {
     UnknownParameterError: 404,
     UnknownLevelError: 422,
     NotFoundError: 404,
+    ExportError: 503,
 }
 
 

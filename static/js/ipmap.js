@@ -42,6 +42,9 @@
     var url = new URL(window.location.href);
     if (adcode) url.searchParams.set("region", adcode); else url.searchParams.delete("region");
     window.history.replaceState(null, "", url.toString());
+    document.querySelectorAll("input[type=hidden][name=region]").forEach(function (inp) {
+      inp.value = adcode || ""; inp.disabled = !adcode;
+    });
     document.querySelectorAll("a[data-keeps-view]").forEach(function (a) {
       var u = new URL(a.href, window.location.href);
       if (adcode) u.searchParams.set("region", adcode); else u.searchParams.delete("region");
@@ -173,6 +176,10 @@
       if (navigator.clipboard) navigator.clipboard.writeText(area.value).catch(function () {});
     });
   }
+
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
 
   var initial = document.body.getAttribute("data-region");
   if (initial) select(initial, null);
