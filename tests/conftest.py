@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -108,12 +109,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app under uvicorn in its own process, as a user would run it."""
+@contextmanager
+def serve(db: Path) -> Iterator[str]:
+    """The real app under uvicorn in its own process, on a given store, as a user would run it."""
     port = free_port()
-    env = os.environ | {"IPMAP_DATABASE": str(tmp_path_factory.mktemp("live") / "live.sqlite"),
-                        "IPMAP_PORT": str(port), "IPMAP_TOKEN": "live-token"}
+    env = os.environ | {"IPMAP_DATABASE": str(db), "IPMAP_PORT": str(port), "IPMAP_TOKEN": "live-token"}
     proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -130,3 +130,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on a fresh store."""
+    with serve(tmp_path_factory.mktemp("live") / "live.sqlite") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_years(tmp_path_factory: pytest.TempPathFactory, boundaries: BoundarySet, catalogue: Catalogue
+               ) -> Iterator[str]:
+    """The real app on a store with eight made-up years of patent applications."""
+    db = tmp_path_factory.mktemp("live-years") / "live.sqlite"
+    s = Store(db)
+    ensure_seeded(s, catalogue)
+    add_illustrative_years(s, boundaries)
+    with serve(db) as url:
+        yield url
