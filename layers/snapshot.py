@@ -72,6 +72,7 @@ def to_csv(df: pd.DataFrame) -> bytes:
 def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:
     """An .xlsx workbook of the table; formula-looking text neutralised and written as text."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -89,7 +90,7 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:
                 cells.append(v)
         ws.append(cells)
     for cell in ws[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
