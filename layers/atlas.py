@@ -83,7 +83,9 @@ class Atlas:
                 self._renders.move_to_end(key)
                 return self._renders[key]
         rv, frame = self.frame(view)
-        frame["tip_series"] = sparkline_column(frame, self.observations(), rv.indicator.id, view.lang)
+        sparks = sparkline_column(frame, self.observations(), rv.indicator.id, view.lang)
+        if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
+            frame["tip_series"] = sparks
         classified, classes, fills = classify_frame(frame, view.scheme, view.k)
         lanzhou_rule = view.level == "county" and rv.indicator.id == "population"
         notes = [t("lanzhou_new_area_note", view.lang)] if lanzhou_rule else []

@@ -73,7 +73,7 @@ def briefing_pdf(data: ExportData, ranking: pd.DataFrame, figures: pd.DataFrame,
     family = cjk_family()
     lang = data.lang
     buf = io.BytesIO()
-    with rc_context({"font.family": [family, "DejaVu Sans"], "pdf.fonttype": 42, "hatch.linewidth": 0.6}), \
+    with rc_context({"font.family": [family, "DejaVu Sans"], "pdf.fonttype": 3, "hatch.linewidth": 0.6}), \
             PdfPages(buf, metadata={"Title": data.title, "Creator": "Gansu IP Map"}) as pdf:
         fig = Figure(figsize=A4)
         fig.text(0.06, 0.965, heading, fontsize=10, color="#555555", va="top")
@@ -87,18 +87,26 @@ def briefing_pdf(data: ExportData, ranking: pd.DataFrame, figures: pd.DataFrame,
             ax.text(0.5, 0.5, t("illustrative", lang), transform=ax.transAxes, fontsize=28, color="#c9a227",
                     alpha=0.22, rotation=28, ha="center", va="center", fontweight="bold", zorder=10)
         top = ranking.head(10)
-        _table(fig, (0.06, 0.27, 0.42, 0.21), t("top_units", lang, n=len(top)),
+        _table(fig, (0.06, 0.285, 0.42, 0.2), t("top_units", lang, n=len(top)),
                [t("rank", lang), t("region", lang), value_label],
                [[number(r["rank"]), _name(r, lang), number(r["value"])] for _, r in top.iterrows()])
-        shown = figures[figures["latest"].notna()].head(9)
-        _table(fig, (0.52, 0.27, 0.44, 0.21), t("key_figures", lang),
+        rest = ranking.iloc[len(top):]
+        bottom = rest[rest["value"].notna()].tail(5)
+        if len(bottom):
+            _table(fig, (0.54, 0.285, 0.40, 0.2), t("bottom_units", lang, n=len(bottom)),
+                   [t("rank", lang), t("region", lang), value_label],
+                   [[number(r["rank"]), _name(r, lang), number(r["value"])] for _, r in bottom.iterrows()])
+        shown = figures[figures["latest"].notna()]
+        _table(fig, (0.06, 0.085, 0.88, 0.165), t("key_figures", lang),
                [t("indicator", lang), t("target", lang), t("latest", lang), t("progress", lang)],
-               [[str(r["name"]), f"{r['target']} ({r['target_year']})",
-                 f"{r['latest_text']} ({r['latest_year']}{', ' + r['period'] if r['period'] else ''})",
+               [[f"{r['name']}（{r['unit']}）" if lang == "zh" else f"{r['name']} ({r['unit']})",
+                 f"{r['target']} ({r['target_year']})",
+                 f"{r['latest_text']} ({int(r['latest_year'])}{', ' + r['period'] if r['period'] else ''})",
                  (f"{r['progress']:.0f}% " if r["progress"] is not None and r["progress"] == r["progress"] else "")
-                 + status_text(r, lang)] for _, r in shown.iterrows()])
+                 + status_text(r, lang)] for _, r in shown.iterrows()],
+               widths=(0.52, 0.14, 0.2, 0.14), size=6.5)
         for i, line in enumerate(footer_lines(data)):
-            fig.text(0.06, 0.24 - i * 0.018, line, fontsize=6.5, color="#444444", va="top", wrap=True)
+            fig.text(0.06, 0.065 - i * 0.014, line, fontsize=5.5, color="#444444", va="top", wrap=True)
         fig.text(0.94, 0.02, t("page", lang, n=1), fontsize=7, color="#777777", ha="right")
         pdf.savefig(fig)
 
@@ -122,7 +130,7 @@ def _name(r: pd.Series, lang: str) -> str:
 
 
 def _table(fig: Figure, box: tuple[float, float, float, float], title: str, head: list[str],
-           rows: list[list[str]], size: float = 7.0) -> None:
+           rows: list[list[str]], size: float = 7.0, widths: tuple[float, ...] | None = None) -> None:
     """A plain table in a box of the figure, title above, text left, numbers right."""
     ax = fig.add_axes(box)
     ax.set_axis_off()
@@ -133,7 +141,7 @@ def _table(fig: Figure, box: tuple[float, float, float, float], title: str, head
     n = len(rows) + 1
     h = min(1 / n, 0.06)
     tbl = ax.table(cellText=rows, colLabels=head, loc="upper left", cellLoc="left", colLoc="left",
-                   bbox=(0, 1 - h * n, 1, h * n))
+                   bbox=(0, 1 - h * n, 1, h * n), colWidths=list(widths) if widths else None)
     tbl.auto_set_font_size(False)
     tbl.set_fontsize(size)
     for (r, _c), cell in tbl.get_celld().items():

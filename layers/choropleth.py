@@ -125,7 +125,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
     HtmlControl(title_html(text.title, sources, text.lang, illustrative, text.notes), "topleft",
                 "ipmap-titlebox").add_to(m)
     HtmlControl(legend_html(classes, fills, text.indicator, text.lang, int(frame["value"].isna().sum()),
-                            illustrative), "bottomright", "ipmap-legend").add_to(m)
+                            illustrative), "bottomleft", "ipmap-legend").add_to(m)
     if illustrative:
         HtmlControl(esc(t("illustrative", text.lang)), "topright", "ipmap-watermark").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])

@@ -43,6 +43,8 @@ class ExportOptions(BaseModel):
     width: int = Field(1200, ge=320, le=4000, description="Width in pixels at scale 1 (1/100 inch in SVG/PDF)")
     height: int = Field(900, ge=240, le=4000, description="Height in pixels at scale 1")
     scale: float = Field(2.0, ge=1, le=4, description="PNG pixel ratio; 2 or more for slides")
+    bare: bool = Field(False, description="Map and legend only: for a page (the briefing) that gives title and "
+                                          "sources itself; the illustrative watermark stays")
 
     @model_validator(mode="after")
     def _not_huge(self) -> ExportOptions:
@@ -166,18 +168,20 @@ def figure(data: ExportData, opts: ExportOptions) -> Figure:
     with rc_context({"font.family": [family, "DejaVu Sans"], "hatch.linewidth": 0.8}):
         unit = min(opts.width, opts.height) / 900  # text scales with the smaller side
         title_pt, small_pt = 20 * unit, 9 * unit
-        footer = footer_lines(data)
-        top_in = (20 * unit * 2.2 + (14 * unit if data.illustrative else 0)) / 72
-        bottom_in = (len(footer) * small_pt * 1.6 + 10) / 72
+        footer = [] if opts.bare else footer_lines(data)
+        top_in = 0.05 if opts.bare else (20 * unit * 2.2 + (14 * unit if data.illustrative else 0)) / 72
+        bottom_in = 0.05 if opts.bare else (len(footer) * small_pt * 1.6 + 10) / 72
         h_in = opts.height / BASE_DPI
         ax = fig.add_axes((0.02, bottom_in / h_in, 0.96, 1 - (top_in + bottom_in) / h_in), label="map")
         draw_map(ax, data, legend_size=11 * unit)
-        fig.text(0.02, 1 - 0.4 * title_pt / 72 / h_in, data.title, fontsize=title_pt, fontweight="bold",
-                 va="top", ha="left")
-        if data.illustrative:
+        if not opts.bare:
+            fig.text(0.02, 1 - 0.4 * title_pt / 72 / h_in, data.title, fontsize=title_pt, fontweight="bold",
+                     va="top", ha="left")
+        if data.illustrative and not opts.bare:
             fig.text(0.02, 1 - (title_pt * 1.9) / 72 / h_in, "⚠ " + t("illustrative", data.lang),
                      fontsize=12 * unit, color="#5c4500", va="top", ha="left",
                      bbox={"facecolor": "#fff3cd", "edgecolor": "#c9a227", "boxstyle": "square,pad=0.25"})
+        if data.illustrative:
             fig.text(0.5, 0.5, t("illustrative", data.lang), fontsize=44 * unit, color="#c9a227", alpha=0.22,
                      rotation=28, ha="center", va="center", fontweight="bold", zorder=10)
         for i, line in enumerate(footer):
@@ -198,7 +202,7 @@ def save(fig: Figure, fmt: Format, scale: float = 1.0, title: str = "") -> bytes
     buf = io.BytesIO()
     meta = {"Title": title, "Creator": "Gansu IP Map"} if fmt in ("pdf", "svg") else {"Title": title}
     family = cjk_family()
-    with rc_context({"font.family": [family, "DejaVu Sans"], "svg.fonttype": "path", "pdf.fonttype": 42,
+    with rc_context({"font.family": [family, "DejaVu Sans"], "svg.fonttype": "path", "pdf.fonttype": 3,
                      "svg.hashsalt": "ipmap"}):
         fig.savefig(buf, format=fmt, dpi=BASE_DPI * scale if fmt == "png" else BASE_DPI, metadata=meta)
     return buf.getvalue()

@@ -14,8 +14,11 @@ from layers.palettes import NO_DATA_SWATCH
 def class_labels(classes: Classes) -> list[str]:
     """'low – high' per class (or the value alone for a one-value class), as the live legend and exports show."""
     d = decimals_for([abs(b) for b in classes.bins])
-    return [number(high, d) if low == high else f"{number(low, d)} – {number(high, d)}"
-            for low, high in classes.ranges()]
+
+    def n(v: float) -> str:
+        return number(v, d).replace("-", "−")  # a real minus sign: '−340 – −107' reads as a range
+
+    return [n(high) if low == high else f"{n(low)} – {n(high)}" for low, high in classes.ranges()]
 
 
 def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator, lang: str,

@@ -62,13 +62,18 @@ def briefing_context(request: Request, atlas: AtlasDep, view: MapView) -> dict[s
     rv, base, table = ranking_for(atlas, view)
     figures = key_figures(atlas.observations(), atlas.store.targets(), atlas.catalogue, lang)
     figures["status"] = [status_text(r, lang) for r in figures.to_dict("records")]
+    figures = figures.astype(object).where(figures.notna(), None)
+    observed = figures[figures["latest"].notna()]
     sources = sorted(set(table["source"].dropna()) | set(figures["latest_source"][figures["latest_source"] != ""])
                      | set(figures["target_source"]))
     n = 10 if len(table) > 20 else len(table)
     return common(request, atlas, view) | {
         "title": atlas.title(rv), "top": table.head(n).to_dict("records"), "n_top": n,
         "bottom": table[table["value"].notna()].tail(5).to_dict("records") if len(table) > 20 else [],
-        "figures": figures.to_dict("records"), "sources": sources,
+        "figures": observed.to_dict("records"), "sources": sources,
+        "unobserved": [f"{n}（{tv}，{ty}）" if lang == "zh" else f"{n} ({tv}, {ty})" for n, tv, ty in
+                       zip(figures["name"][figures["latest"].isna()], figures["target"][figures["latest"].isna()],
+                           figures["target_year"][figures["latest"].isna()], strict=True)],
         "illustrative": bool(table["illustrative"].any()), "today": date.today().isoformat(),
     }
 

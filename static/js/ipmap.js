@@ -110,19 +110,36 @@
     maps.forEach(function (a) { maps.forEach(function (b) { if (a !== b) a.map.sync(b.map); }); });
   }
 
-  // Embeds and pages: keep the whole province in view when the frame changes size, until the user moves the map.
+  // Keep the whole province in view, below the title box, whenever the frame changes size (an iframe, a
+  // phone turned), until the user moves the map. Synced maps move together, so only the first one fits.
+  var fitting = false, moved = false;
+  function fit(entry) {
+    var title = entry.map.getContainer().querySelector(".ipmap-titlebox");
+    var top = title ? title.offsetTop + title.offsetHeight : 0;
+    var box = entry.map.getSize();
+    if (top > box.y * 0.45) top = 0;  // a tiny frame: better the title over the map than no map
+    fitting = true;
+    entry.map.fitBounds(entry.layer.getBounds(), { animate: false, paddingTopLeft: [4, top], paddingBottomRight: [4, 4] });
+    fitting = false;
+  }
   maps.forEach(function (entry) {
-    var moved = false, fitting = false, box = entry.map.getContainer();
     entry.map.on("dragstart zoomstart", function () { if (!fitting) moved = true; });
+  });
+  if (maps.length) {
+    var fitAll = function () {
+      maps.forEach(function (entry) { entry.map.invalidateSize(); });
+      if (!moved) fit(maps[0]);
+      if (!moved && !L.Map.prototype.sync) maps.slice(1).forEach(fit);
+    };
+    fitAll();
+    var lastSize = maps[0].map.getSize();
     if (window.ResizeObserver) {
       new ResizeObserver(function () {
-        entry.map.invalidateSize();
-        if (!moved && document.body.classList.contains("page-embed")) {
-          fitting = true; entry.map.fitBounds(entry.layer.getBounds(), { animate: false }); fitting = false;
-        }
-      }).observe(box);
+        var box = maps[0].map.getContainer(), size = L.point(box.clientWidth, box.clientHeight);
+        if (!size.equals(lastSize)) { lastSize = size; fitAll(); }
+      }).observe(maps[0].map.getContainer());
     }
-  });
+  }
 
   // Year slider: restyle the units from the preloaded per-year fills; classes are fixed across years.
   var tl = document.getElementById("ipmap-timeline-data");

@@ -12,14 +12,15 @@ def test_compare_maps_are_synced_and_offline(live_years: str, desktop) -> None: 
     page = desktop.page
     page.goto(f"{live_years}/compare?level=county&{IND}&base_year=2016&year=2023")
     page.wait_for_function("window.ipmapMaps && window.ipmapMaps.length === 3")
+    page.wait_for_timeout(200)
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 3 * 87
+    desktop.shot("compare-county")
     zooms = "window.ipmapMaps.map(e => e.map.getZoom())"
     before = page.evaluate(zooms)
     page.evaluate("window.ipmapMaps[0].map.setZoom(window.ipmapMaps[0].map.getZoom() + 1, {animate: false})")
     page.wait_for_timeout(300)
     after = page.evaluate(zooms)
     assert after[1] == after[0] == before[0] + 1 and after[2] == after[0]
-    desktop.shot("compare-county")
     assert desktop.outside() == [] and desktop.errors == []
 
 
