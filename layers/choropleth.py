@@ -124,8 +124,10 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
     sources = sorted(set(frame["source"].dropna()))
     HtmlControl(title_html(text.title, sources, text.lang, illustrative, text.notes), "topleft",
                 "ipmap-titlebox").add_to(m)
-    HtmlControl(legend_html(classes, fills, text.indicator, text.lang, int(frame["value"].isna().sum()),
-                            illustrative), "bottomleft", "ipmap-legend").add_to(m)
+    names = frame["name_en"] if text.lang == "en" else frame["name_zh"]
+    missing = list(names[frame["value"].isna()])
+    HtmlControl(legend_html(classes, fills, text.indicator, text.lang, missing, illustrative), "bottomleft",
+                "ipmap-legend").add_to(m)
     if illustrative:
         HtmlControl(esc(t("illustrative", text.lang)), "topright", "ipmap-watermark").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])

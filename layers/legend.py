@@ -10,6 +10,8 @@ from layers.fmt import decimals_for, esc, number
 from layers.i18n import t
 from layers.palettes import NO_DATA_SWATCH
 
+MAX_NAMED_MISSING = 6
+
 
 def class_labels(classes: Classes) -> list[str]:
     """'low – high' per class (or the value alone for a one-value class), as the live legend and exports show."""
@@ -22,18 +24,19 @@ def class_labels(classes: Classes) -> list[str]:
 
 
 def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator, lang: str,
-                n_missing: int, illustrative: bool) -> str:
-    """Legend: one row per class 'low – high unit', then no data (with count), then the illustrative flag."""
+                missing: list[str], illustrative: bool) -> str:
+    """Legend: one row per class 'low – high', then no data (named when few, else counted), then the flag."""
     unit = indicator.unit_en if lang == "en" else indicator.unit
     name = indicator.name_en if lang == "en" else indicator.name_zh
     rows = [f'<div class="ipmap-legend-title">{esc(name)}<span class="ipmap-unit">（{esc(unit)}）</span></div>']
     if classes is not None:
         for label, fill in zip(class_labels(classes), fills, strict=True):
             rows.append(f'<div class="ipmap-legend-row"><i style="background:{esc(fill)}"></i>{esc(label)}</div>')
-    if n_missing:
+    if missing:
+        named = "、".join(missing) if len(missing) <= MAX_NAMED_MISSING else str(len(missing))
         rows.append(
             f'<div class="ipmap-legend-row"><i class="ipmap-nodata" style="background-color:{NO_DATA_SWATCH}"></i>'
-            f"{esc(t('no_data', lang))} ({n_missing})</div>"
+            f"{esc(t('no_data', lang))} ({esc(named)})</div>"
         )
     if illustrative:
         rows.append(f'<div class="ipmap-illustrative">⚠ {esc(t("illustrative", lang))}</div>')

@@ -61,6 +61,8 @@ def test_english_names(boundaries: BoundarySet) -> None:
     assert names["620982"] == "Dunhuang City"
     assert names["622926"] == "Dongxiang Autonomous County"
     assert names["621022"] == "Huanxian County"
+    assert names["620722"] == "Minle County" and names["621202"] == "Wudu District"  # place-name readings
+    assert names["620522"] == "Qin'an County" and names["620924"] == "Aksay Kazakh Autonomous County"
 
 
 def test_coordinates_are_wgs84_not_gcj02(boundaries: BoundarySet) -> None:

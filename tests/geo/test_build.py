@@ -52,3 +52,11 @@ def test_shipped_cache_equals_a_rebuild(tmp_path) -> None:  # noqa: ANN001
 def test_build_rejects_a_missing_prefecture(raw: gpd.GeoDataFrame) -> None:
     with pytest.raises(BoundaryCheckError, match="prefectures"):
         build(raw[raw.adcode != "623000"], source.read_neighbours())
+
+
+def test_build_checks_counties_against_the_census(raw: gpd.GeoDataFrame) -> None:
+    from geo.boundaries import expected_counties
+
+    assert len(expected_counties()) == 87
+    with pytest.raises(BoundaryCheckError, match="999999"):
+        build(raw, source.read_neighbours(), expected=expected_counties() | {"999999"})

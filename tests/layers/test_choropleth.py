@@ -44,7 +44,12 @@ def test_missing_units_are_drawn_hatched_and_counted(atlas: Atlas, catalogue) ->
     m = build_map(classified, classes, fills, MapText("t", "zh", catalogue.get("population")))
     html = "".join(render_parts(m).values())
     assert 'id="ipmap-hatch"' in html
-    assert "无数据 (2)" in html
+    assert "无数据 (城关区、七里河区)" in html
+
+
+def test_many_missing_units_are_counted(atlas: Atlas) -> None:
+    html = "".join(atlas.render_map(MapView(level="prefecture", indicator="invention_patents_obtained")).values())
+    assert "无数据 (12)" in html
 
 
 def test_names_and_sources_are_escaped(atlas: Atlas, catalogue) -> None:  # noqa: ANN001

@@ -71,3 +71,19 @@ def test_bad_level_page_is_422(client: TestClient) -> None:
 def test_page_etag(client: TestClient) -> None:
     r = client.get("/map?level=prefecture")
     assert client.get("/map?level=prefecture", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+
+
+def test_no_tile_layer_by_default(client: TestClient) -> None:
+    assert "L.tileLayer" not in client.get("/map", headers=HTML).text
+
+
+def test_tile_url_is_an_option(tmp_path) -> None:  # noqa: ANN001
+    from server.app import create_app
+    from server.settings import Settings
+
+    settings = Settings(database=tmp_path / "t.sqlite", tile_url="http://tiles.intranet.example/{z}/{x}/{y}.png",
+                        tile_attribution="Intranet tiles", _env_file=None)  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as c:
+        r = c.get("/map", headers=HTML)
+    assert "L.tileLayer" in r.text and "tiles.intranet.example/{z}/{x}/{y}.png" in r.text
+    assert "img-src 'self' data: http://tiles.intranet.example" in r.headers["content-security-policy"]
