@@ -41,8 +41,7 @@ def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", 
     if fmt in ("csv", "xlsx"):
         df = atlas.memo("table", view, lambda: table(atlas, view))
         return download(request, to_csv(df) if fmt == "csv" else to_xlsx(df), fmt, view)
-    key = view.model_copy(update={"lod": view.lod})
-    body = atlas.memo(f"export-{fmt}-{opts.model_dump_json()}", key,
+    body = atlas.memo(f"export-{fmt}-{opts.model_dump_json()}", view,
                       lambda: render(export_data(atlas, view), fmt, opts))  # type: ignore[arg-type]
     return download(request, body, fmt, view)
 
