@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -21,12 +23,14 @@ from layers.i18n import t
 from layers.importing.regions import RegionMatcher
 from layers.mapnotes import map_notes
 from layers.plans import load_plans
+from layers.series import sparkline_column
 from layers.store import Store
 from layers.view import MapView, ResolvedView, resolve
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
 OBS_CACHE_SIZE = 4  # observations with derived values, per store version (current plus a few old ones)
+T = TypeVar("T")
 
 
 @dataclass
@@ -112,7 +116,10 @@ class Atlas:
                 self._renders.move_to_end(key)
                 return self._renders[key]
         rv, frame = self.frame(view)
-        classified, classes, fills = classify_frame(frame, view.scheme, view.k, rv.indicator.centre)
+        sparks = sparkline_column(frame, self.observations(view.version), rv.indicator.id, view.lang)
+        if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
+            frame["tip_series"] = sparks
+        classified, classes, fills = classify_frame(frame, view.scheme, view.k, centre=rv.indicator.centre)
         notes = map_notes(rv.indicator, view.level, self.catalogue, view.lang)
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
                       self.boundaries.neighbours(), self.tile_url, self.tile_attribution)
@@ -122,6 +129,20 @@ class Atlas:
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts
+
+    def memo(self, kind: str, view: MapView, build: Callable[[], T]) -> T:
+        """Cache any view-derived result (compare maps, timelines, exports) by (kind, view, store version)."""
+        key = (kind, view.model_dump_json(), self.version(), self.tile_url)
+        with self._lock:
+            if key in self._renders:
+                self._renders.move_to_end(key)
+                return self._renders[key]  # type: ignore[return-value]
+        result = build()
+        with self._lock:
+            self._renders[key] = result  # type: ignore[assignment]
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return result
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""

@@ -21,7 +21,7 @@ from layers.seed import ensure_seeded
 from layers.store import Store
 from server import errors
 from server.middleware import SecurityHeaders, content_security_policy
-from server.routes import api, datasets, pages
+from server.routes import api, datasets, exports, pages, views
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(datasets.router)
+    app.include_router(views.router)
+    app.include_router(exports.router)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeaders, csp=content_security_policy(settings.frame_ancestors, settings.tile_url))

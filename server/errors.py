@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.errors import UnknownLevelError
 from layers.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
+from layers.export import ExportError
 
 log = logging.getLogger("ipmap")
 STATUS: dict[type[Exception], int] = {
@@ -19,6 +20,7 @@ STATUS: dict[type[Exception], int] = {
     NotFoundError: 404,
     UnreadableFileError: 400,
     ImportRejectedError: 422,
+    ExportError: 503,
 }
 
 
