@@ -7,6 +7,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
 
 import folium
 import geopandas as gpd
@@ -16,17 +18,24 @@ from geo.boundaries import BoundarySet
 from geo.simplify import LODS, lod_by_id
 from layers.catalogue import Catalogue
 from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts, rounded
-from layers.errors import NotFoundError
+from layers.derive import Hierarchy, derive
+from layers.errors import NotFoundError, UnknownParameterError
 from layers.i18n import t
+from layers.importing.regions import RegionMatcher
 from layers.locator_svg import SvgLocator
+from layers.mapnotes import map_notes
+from layers.plans import load_plans
 from layers.search import Entry, build_index
+from layers.series import sparkline_column
 from layers.store import Store
-from layers.view import MapView, ResolvedView, available_years, resolve
-from layers.zone_layer import build_overlay
+from layers.view import MapView, ResolvedView, resolve
+from layers.zone_layer import ZoneOverlay, build_overlay
 from layers.zones import Units, ZoneBook
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
+OBS_CACHE_SIZE = 4  # observations with derived values, per store version (current plus a few old ones)
+T = TypeVar("T")
 
 
 @dataclass
@@ -43,7 +52,8 @@ class Atlas:
     search_index: list[Entry] = field(init=False, repr=False)
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _obs: tuple[int, pd.DataFrame] | None = field(default=None, repr=False)
+    plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
+    _obs: OrderedDict[int, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
     _derived: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
@@ -59,12 +69,38 @@ class Atlas:
         return self.store.version()
 
     def observations(self, version: int | None = None) -> pd.DataFrame:
-        """Current observations, cached per store version."""
-        v = self.version() if version is None else version
+        """Observations as of a version (default: newest) plus every derived value, cached per version."""
+        v = self.check_version(version)
         with self._lock:
-            if self._obs is None or self._obs[0] != v:
-                self._obs = (v, self.store.observations(v))
-            return self._obs[1]
+            if v in self._obs:
+                self._obs.move_to_end(v)
+                return self._obs[v]
+        df = derive(self.store.observations(v), self.catalogue, self.hierarchy, self.store.targets(),
+                    self.plan_starts)
+        with self._lock:
+            self._obs[v] = df
+            while len(self._obs) > OBS_CACHE_SIZE:
+                self._obs.popitem(last=False)
+        return df
+
+    def check_version(self, version: int | None) -> int:
+        """The version to read: the newest when None; an error naming the range for one that does not exist."""
+        newest = self.version()
+        if version is None:
+            return newest
+        if not 1 <= version <= newest:
+            raise UnknownParameterError("version", version, [f"1-{newest}"])
+        return version
+
+    @cached_property
+    def matcher(self) -> RegionMatcher:
+        """Region names and codes as planners write them, for imports."""
+        return RegionMatcher(self.boundaries.regions)
+
+    @cached_property
+    def hierarchy(self) -> Hierarchy:
+        """Which units sum to which, from the boundaries."""
+        return Hierarchy.from_regions(self.boundaries.regions)
 
     def level_adcodes(self, level: str) -> set[str]:
         """Adcodes of the units of one level."""
@@ -72,14 +108,14 @@ class Atlas:
 
     def resolve(self, view: MapView) -> ResolvedView:
         """Check a view against the data."""
-        return resolve(view, self.catalogue, self.observations(), self.level_adcodes(view.level))
+        return resolve(view, self.catalogue, self.observations(view.version), self.level_adcodes(view.level))
 
     def frame(self, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
         """Units of the view's level joined with its values, classified."""
         rv = self.resolve(view)
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
         units = rounded(self.boundaries.units(view.level, lod), lod_by_id(lod).decimals)
-        frame = join_values(units, self.observations(), rv.indicator.id, rv.year)
+        frame = join_values(units, self.observations(view.version), rv.indicator.id, rv.year)
         return rv, frame
 
     def title(self, rv: ResolvedView) -> str:
@@ -96,20 +132,28 @@ class Atlas:
                 self._renders.move_to_end(key)
                 return self._renders[key]
         rv, frame = self.frame(view)
-        classified, classes, fills = classify_frame(frame, view.scheme, view.k)
-        lanzhou_rule = view.level == "county" and rv.indicator.id == "population"
-        notes = [t("lanzhou_new_area_note", view.lang)] if lanzhou_rule else []
-        lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        zones = build_overlay(self.zones, view.zones_year, self.boundaries.units("county", lod), self.units,
-                              list(frame.adcode), view.lang, lod_by_id(lod).decimals) if view.zones else None
+        sparks = sparkline_column(frame, self.observations(view.version), rv.indicator.id, view.lang)
+        if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
+            frame["tip_series"] = sparks
+        classified, classes, fills = classify_frame(frame, view.scheme, view.k, centre=rv.indicator.centre)
+        notes = map_notes(rv.indicator, view.level, self.catalogue, view.lang)
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
-                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution, zones)
+                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution,
+                      zones=self.zone_overlay(view, list(frame.adcode)))
         parts = render_parts(m) | {"title": self.title(rv)}
         with self._lock:
             self._renders[key] = parts
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts
+
+    def zone_overlay(self, view: MapView, adcodes: list[str]) -> ZoneOverlay | None:
+        """The zones to draw over a view's map (None when the view turns them off)."""
+        if not view.zones:
+            return None
+        lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
+        return build_overlay(self.zones, view.zones_year, self.boundaries.units("county", lod), self.units,
+                             adcodes, view.lang, lod_by_id(lod).decimals)
 
     def derived(self, name: str, build: Callable[[pd.DataFrame], object]) -> object:
         """A table computed from the observations (ranks and the like), rebuilt only when the store changes."""
@@ -136,6 +180,20 @@ class Atlas:
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts
+
+    def memo(self, kind: str, view: MapView, build: Callable[[], T]) -> T:
+        """Cache any view-derived result (compare maps, timelines, exports) by (kind, view, store version)."""
+        key = (kind, view.model_dump_json(), self.version(), self.tile_url)
+        with self._lock:
+            if key in self._renders:
+                self._renders.move_to_end(key)
+                return self._renders[key]  # type: ignore[return-value]
+        result = build()
+        with self._lock:
+            self._renders[key] = result  # type: ignore[assignment]
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return result
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""
@@ -173,7 +231,7 @@ class Atlas:
         children = regions[(regions.parent == adcode) & (regions.adcode != adcode)]
         parent = regions[regions.adcode == row.parent].head(1)
         obs = self.observations()
-        mine = obs[obs.adcode == adcode].sort_values(["indicator", "year"])
+        mine = obs[obs.adcode == adcode].sort_values(["indicator", "year"]).astype({"derivation": str})
         return {
             "adcode": adcode, "name_zh": row.name_zh, "name_en": row.name_en,
             "levels": sorted(set(rows.level)), "level": row.level,
@@ -186,9 +244,12 @@ class Atlas:
         """The catalogue with, for each indicator, the years available at each level."""
         obs = self.observations()
         levels = {lvl: self.level_adcodes(lvl) for lvl in ("prefecture", "county")} | {"province": {"620000"}}
+        pairs = obs[["indicator", "year", "adcode"]].drop_duplicates(["indicator", "year", "adcode"])
+        by_level = {lvl: pairs[pairs.adcode.isin(codes)].groupby("indicator").year.unique()
+                    for lvl, codes in levels.items()}
         out = []
         for ind in self.catalogue.indicators.values():
-            years = {lvl: available_years(obs, ind.id, codes) for lvl, codes in levels.items()}
+            years = {lvl: sorted(int(y) for y in yrs.get(ind.id, [])) for lvl, yrs in by_level.items()}
             out.append(ind.model_dump() | {"additive": ind.additive,
                                            "years": {k: v for k, v in years.items() if v},
                                            "levels": [k for k, v in years.items() if v]})

@@ -26,3 +26,15 @@ class NotFoundError(LayersError):
 
 class ZoneDataError(LayersError):
     """The zones file names an adcode, type or parent zone that does not exist; says which."""
+
+
+class UnreadableFileError(LayersError):
+    """An upload that cannot be read at all: wrong encoding, not CSV or XLSX, empty, too big once unpacked."""
+
+
+class ImportRejectedError(LayersError):
+    """An upload that was read but has problems; carries the row-by-row report. Nothing was written."""
+
+    def __init__(self, detail: str, report: list[dict[str, object]], summary: dict[str, object]):
+        self.report, self.summary = report, summary
+        super().__init__(detail)

@@ -131,7 +131,9 @@ def zone_page(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
         "key_values": key_values,
         "county_indicators": [(i, _indicator_name(atlas, i, lang)) for i in county_ids],
         "county_values": county_values, "sources": sources,
-        "comparison": rows, "parent": zone_summary(parent, names, lang) if parent else None,
+        "comparison": [r for i, r in enumerate(rows) if i == 0 or r["indicator"] != rows[i - 1]["indicator"]],
+        "comparison_earlier": [r for i, r in enumerate(rows) if i > 0 and r["indicator"] == rows[i - 1]["indicator"]],
+        "parent": zone_summary(parent, names, lang) if parent else None,
         "parts": [zone_summary(z, names, lang) for z in atlas.zones.children(zone.id)],
         "basis": zone.basis_en if lang == "en" else zone.basis_zh,
         "note": zone.note_en if lang == "en" else zone.note_zh,
@@ -184,7 +186,10 @@ def region_page(atlas: Atlas, adcode: str, lang: str) -> dict[str, Any]:
     zones = region_zones(atlas.zones, adcode, atlas.units)
     names = _names(atlas, lang)
     local = [zone_summary(m.zone, names, lang) | {"relation": m.relation} for m in zones.local]
-    table = _with_units(atlas, _records(values), lang)
+    years = values.groupby("indicator").year.nunique()
+    newest = values.groupby("indicator").year.transform("max")
+    latest = values[values.year == newest].assign(years=lambda d: d.indicator.map(years))
+    table = _with_units(atlas, _records(latest), lang)
     name = detail["name_en"] if lang == "en" else detail["name_zh"]
     parent = detail["parent"]
     siblings = regions[(regions.level == "county") & (regions.parent == parent["adcode"])] if (

@@ -144,7 +144,7 @@ class ZoneOverlay:
                 "fillColor": f"url(#ipmap-zone-{p})", "fillOpacity": 1, "color": INK, "weight": 2.2, "opacity": 1,
                 "dashArray": d}).add_to(group)
             group.add_to(m)
-        HtmlControl(self.key, "bottomleft", "ipmap-zonekey").add_to(m)
+        HtmlControl(self.key, "bottomright", "ipmap-zonekey").add_to(m)
 
 
 def build_overlay(book: ZoneBook, year: int | None, counties: gpd.GeoDataFrame, units: Units,

@@ -22,7 +22,7 @@ from layers.store import Store
 from layers.zones import ZoneBook
 from server import errors, templating
 from server.middleware import SecurityHeaders, content_security_policy
-from server.routes import api, pages, regions, search, zones
+from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(datasets.router)
+    app.include_router(views.router)
+    app.include_router(exports.router)
     app.include_router(zones.router)
     app.include_router(regions.router)
     app.include_router(search.router)
