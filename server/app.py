@@ -19,9 +19,10 @@ from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
 from layers.store import Store
-from server import errors
+from layers.zones import ZoneBook
+from server import errors, templating
 from server.middleware import SecurityHeaders, content_security_policy
-from server.routes import api, datasets, exports, pages, views
+from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,8 @@ def load_atlas(settings: Settings) -> Atlas:
     store = Store(settings.database)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
-    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution)
+    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
+                 ZoneBook.load(settings.zones))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
+    templating.configure(app.state.templates)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -79,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(views.router)
     app.include_router(exports.router)
+    app.include_router(zones.router)
+    app.include_router(regions.router)
+    app.include_router(search.router)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeaders, csp=content_security_policy(settings.frame_ancestors, settings.tile_url))
