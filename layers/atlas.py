@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
+import folium
 import geopandas as gpd
 import pandas as pd
 
@@ -19,14 +22,20 @@ from layers.derive import Hierarchy, derive
 from layers.errors import NotFoundError, UnknownParameterError
 from layers.i18n import t
 from layers.importing.regions import RegionMatcher
+from layers.locator_svg import SvgLocator
 from layers.mapnotes import map_notes
 from layers.plans import load_plans
+from layers.search import Entry, build_index
+from layers.series import sparkline_column
 from layers.store import Store
 from layers.view import MapView, ResolvedView, resolve
+from layers.zone_layer import ZoneOverlay, build_overlay
+from layers.zones import Units, ZoneBook
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
 OBS_CACHE_SIZE = 4  # observations with derived values, per store version (current plus a few old ones)
+T = TypeVar("T")
 
 
 @dataclass
@@ -38,11 +47,22 @@ class Atlas:
     store: Store
     tile_url: str | None = None
     tile_attribution: str = ""
+    zones: ZoneBook = field(default_factory=ZoneBook.load)
+    units: Units = field(init=False, repr=False)
+    search_index: list[Entry] = field(init=False, repr=False)
+    locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
     _obs: OrderedDict[int, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
+    _derived: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.units = Units.of(self.boundaries.regions)
+        self.zones.check(self.units)
+        self.search_index = build_index(self.boundaries.regions, list(self.zones.zones))
+        self.locator = SvgLocator.build(self.boundaries.units("county", 3), self.boundaries.units("prefecture", 3))
 
     def version(self) -> int:
         """The store version: changes on every import, so caches keyed by it invalidate themselves."""
@@ -112,16 +132,68 @@ class Atlas:
                 self._renders.move_to_end(key)
                 return self._renders[key]
         rv, frame = self.frame(view)
-        classified, classes, fills = classify_frame(frame, view.scheme, view.k, rv.indicator.centre)
+        sparks = sparkline_column(frame, self.observations(view.version), rv.indicator.id, view.lang)
+        if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
+            frame["tip_series"] = sparks
+        classified, classes, fills = classify_frame(frame, view.scheme, view.k, centre=rv.indicator.centre)
         notes = map_notes(rv.indicator, view.level, self.catalogue, view.lang)
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
-                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution)
+                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution,
+                      zones=self.zone_overlay(view, list(frame.adcode)))
         parts = render_parts(m) | {"title": self.title(rv)}
         with self._lock:
             self._renders[key] = parts
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts
+
+    def zone_overlay(self, view: MapView, adcodes: list[str]) -> ZoneOverlay | None:
+        """The zones to draw over a view's map (None when the view turns them off)."""
+        if not view.zones:
+            return None
+        lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
+        return build_overlay(self.zones, view.zones_year, self.boundaries.units("county", lod), self.units,
+                             adcodes, view.lang, lod_by_id(lod).decimals)
+
+    def derived(self, name: str, build: Callable[[pd.DataFrame], object]) -> object:
+        """A table computed from the observations (ranks and the like), rebuilt only when the store changes."""
+        v = self.version()
+        with self._lock:
+            hit = self._derived.get(name)
+            if hit is not None and hit[0] == v:
+                return hit[1]
+        value = build(self.observations(v))
+        with self._lock:
+            self._derived[name] = (v, value)
+        return value
+
+    def render_cached(self, key: tuple[object, ...], build: Callable[[], folium.Map]) -> dict[str, str]:
+        """Head, body and script of any map, built once per key (plus store version) and kept in the LRU cache."""
+        full = (*key, self.version())
+        with self._lock:
+            if full in self._renders:
+                self._renders.move_to_end(full)
+                return self._renders[full]
+        parts = render_parts(build())
+        with self._lock:
+            self._renders[full] = parts
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return parts
+
+    def memo(self, kind: str, view: MapView, build: Callable[[], T]) -> T:
+        """Cache any view-derived result (compare maps, timelines, exports) by (kind, view, store version)."""
+        key = (kind, view.model_dump_json(), self.version(), self.tile_url)
+        with self._lock:
+            if key in self._renders:
+                self._renders.move_to_end(key)
+                return self._renders[key]  # type: ignore[return-value]
+        result = build()
+        with self._lock:
+            self._renders[key] = result  # type: ignore[assignment]
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return result
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""

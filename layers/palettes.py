@@ -8,6 +8,7 @@ SEQUENTIAL = ("YlGnBu", "Blues", "Purples", "YlOrBr")
 DIVERGING = ("PuOr", "BrBG", "RdBu")
 DEFAULT_SEQUENTIAL = "YlGnBu"
 DEFAULT_DIVERGING = "BrBG"  # brown behind, blue-green ahead; no red/green, no red-for-good ambiguity
+CHANGE_DIVERGING = "PuOr"  # change maps: orange falls, purple rises, neutral grey middle; colour-blind safe
 NO_DATA_FILL = "url(#ipmap-hatch)"
 NO_DATA_SWATCH = "#e6e6e6"
 OUTLINE = "#4d4d4d"

@@ -19,10 +19,11 @@ from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
 from layers.store import Store
-from server import errors
+from layers.zones import ZoneBook
+from server import errors, templating
 from server.csp import Policy, inline_script_hashes
 from server.middleware import SecuredFastAPI
-from server.routes import api, datasets, pages
+from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,8 @@ def load_atlas(settings: Settings) -> Atlas:
     store = Store(settings.database)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
-    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution)
+    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
+                 ZoneBook.load(settings.zones))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
+    templating.configure(app.state.templates)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -81,6 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(datasets.router)
+    app.include_router(views.router)
+    app.include_router(exports.router)
+    app.include_router(zones.router)
+    app.include_router(regions.router)
+    app.include_router(search.router)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     return app

@@ -131,6 +131,47 @@ def _print_report(report: list[dict[str, object]]) -> None:
         col = f" [{r['column']}]" if r["column"] else ""
         fix = f" → {r['suggestion']}" if r.get("suggestion") else ""
         typer.echo(f"{r.get('severity', 'error')}: {where}{col}: {r['problem']}{fix}")
+@app.command("export")
+def export(out: Path,
+           fmt: Annotated[str | None, typer.Option("--format", help="png, svg, pdf, csv or xlsx (default: OUT suffix)")]
+           = None,
+           level: Annotated[str, typer.Option()] = "county",
+           indicator: Annotated[str, typer.Option()] = "population",
+           year: Annotated[int | None, typer.Option()] = None,
+           base_year: Annotated[int | None, typer.Option(help="Year to compare with (change columns)")] = None,
+           scheme: Annotated[str, typer.Option()] = "quantiles",
+           k: Annotated[int, typer.Option()] = 5,
+           lang: Annotated[str, typer.Option()] = "zh",
+           width: Annotated[int, typer.Option(help="Pixels at scale 1")] = 1200,
+           height: Annotated[int, typer.Option(help="Pixels at scale 1")] = 900,
+           scale: Annotated[float, typer.Option(help="PNG pixel ratio")] = 2.0) -> None:
+    """Write a view as an image (same classes and colours as the web map) or its values as a table."""
+    from pydantic import ValidationError
+
+    from layers.errors import LayersError
+    from layers.export import ExportOptions, render
+    from layers.snapshot import export_data, table, to_csv, to_xlsx
+    from layers.view import MapView
+    from server.app import load_atlas
+
+    kind = (fmt or out.suffix.lstrip(".")).lower()
+    if kind not in ("png", "svg", "pdf", "csv", "xlsx"):
+        raise typer.BadParameter(f"unknown format {kind!r}: use png, svg, pdf, csv or xlsx", param_hint="--format")
+    try:
+        view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "base_year": base_year,
+                                       "scheme": scheme, "k": k, "lang": lang})
+        opts = ExportOptions(width=width, height=height, scale=scale)
+        atlas = load_atlas(Settings())
+        if kind in ("csv", "xlsx"):
+            df = table(atlas, view)
+            body = to_csv(df) if kind == "csv" else to_xlsx(df)
+        else:
+            body = render(export_data(atlas, view), kind, opts)  # type: ignore[arg-type]
+    except (ValidationError, LayersError) as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+    out.write_bytes(body)
+    typer.echo(f"wrote {out} ({len(body):,} bytes)")
 
 
 if __name__ == "__main__":

@@ -95,6 +95,72 @@ class Values(BaseModel):
     values: list[Value]
 
 
+class ZoneOut(BaseModel):
+    id: str
+    type: str
+    type_label: str
+    name_zh: str
+    name_en: str
+    name: str
+    in_plan: bool
+    members: list[str]
+    members_known: bool
+    member_count: int | None
+    partial: bool
+    members_text: str
+    start: str | None
+    end: str | None
+    as_of: str | None
+    term: str
+    part_of: str | None
+    active: bool
+    url: str
+
+
+class CitationOut(BaseModel):
+    source: str
+    section: str
+    quote: str
+    confidence: str
+
+
+class ZoneComparison(BaseModel):
+    indicator: str
+    year: int
+    unit: str
+    members_with_data: int
+    members: int
+    complete: bool
+    zone: float | None
+    rest: float | None
+    province: float | None
+    share: float | None
+    zone_per_10k: float | None
+    rest_per_10k: float | None
+    sources: list[str]
+    illustrative: bool
+
+
+class ZoneDetail(ZoneOut):
+    basis: str
+    note: str
+    stat_adcode: str | None
+    member_units: list[RegionRef]
+    counties: list[RegionRef]
+    citations: list[CitationOut]
+    comparison: list[ZoneComparison]
+
+
+class SearchHit(BaseModel):
+    kind: str
+    key: str
+    name_zh: str
+    name_en: str
+    level: str
+    url: str
+    score: int
+
+
 class Problem(BaseModel):
     """One rejected parameter: which one and why."""
 
@@ -102,17 +168,24 @@ class Problem(BaseModel):
     msg: str
 
 
+class ReportLine(BaseModel):
+    """One line of an upload's report: where (row as the planner sees it, column header) and what to do."""
+
+    row: int | None
+    column: str | None
+    problem: str
+    suggestion: str | None
+    code: str
+    severity: str
+
+
 class ErrorOut(BaseModel):
-    """Every 4xx/5xx JSON body: a readable detail, and the parameter and allowed values when one was wrong."""
+    """Every error body (server/errors.py writes them all): a readable detail, plus the parameter and its allowed
+    values when one was wrong, or the upload's report."""
 
     detail: str
     param: str | None = None
     allowed: list[str] | None = None
     errors: list[Problem] | None = None
-
-
-# Documented error responses, so /openapi.json states every status a route can answer with.
-INVALID: dict[int | str, dict[str, object]] = {
-    422: {"model": ErrorOut, "description": "A parameter is malformed or out of range; the body names it"}}
-NOT_FOUND: dict[int | str, dict[str, object]] = {
-    404: {"model": ErrorOut, "description": "No such region, indicator or year; the body lists the allowed values"}}
+    report: list[ReportLine] | None = None
+    summary: dict[str, object] | None = None

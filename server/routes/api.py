@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from layers.view import MapView
 from server.caching import cached, cached_json
 from server.deps import AtlasDep
-from server.schemas import INVALID, NOT_FOUND, Health, IndicatorOut, Region, RegionDetail, Values
+from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values
 
-router = APIRouter(responses=INVALID)
+router = APIRouter()
 Level = Literal["province", "prefecture", "county"]
 BOUNDARY_MAX_AGE = 7 * 24 * 3600
 
@@ -37,7 +37,7 @@ def regions(request: Request, atlas: AtlasDep,
     return cached_json(request, records(atlas.regions(level)), max_age=3600)
 
 
-@router.get("/api/regions/{adcode}", response_model=RegionDetail, tags=["regions"], responses=NOT_FOUND)
+@router.get("/api/regions/{adcode}", response_model=RegionDetail, tags=["regions"])
 def region(request: Request, atlas: AtlasDep, adcode: str) -> Response:
     """One region: name, level, parent, children and every value it has, each with its source."""
     detail = atlas.region(adcode)
@@ -51,7 +51,7 @@ def indicators(request: Request, atlas: AtlasDep) -> Response:
     return cached_json(request, atlas.indicators())
 
 
-@router.get("/api/values", response_model=Values, tags=["indicators"], responses=NOT_FOUND)
+@router.get("/api/values", response_model=Values, tags=["indicators"])
 def values(request: Request, atlas: AtlasDep,
            indicator: str = Query("population", description="Indicator id, see /api/indicators"),
            level: Literal["prefecture", "county"] = Query("county"),

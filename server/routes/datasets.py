@@ -17,7 +17,6 @@ from layers.errors import ImportRejectedError, NotFoundError
 from layers.importing.report import Options
 from layers.importing.service import Upload, run_import
 from server.deps import AtlasDep
-from server.schemas import INVALID, NOT_FOUND
 
 router = APIRouter(tags=["datasets"])
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries, part headers and the small form fields around the file
@@ -160,7 +159,7 @@ def datasets(atlas: AtlasDep) -> list[dict[str, object]]:
     return [r | {"map": f"/map?version={r['id']}"} for r in _records(df)]
 
 
-@router.get("/api/datasets/{dataset_id}", responses=INVALID | NOT_FOUND)
+@router.get("/api/datasets/{dataset_id}")
 def dataset(atlas: AtlasDep, dataset_id: int,
             limit: Annotated[int, Query(ge=0, le=100_000, description="Rows to return")] = 1000,
             offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, object]:

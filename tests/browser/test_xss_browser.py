@@ -13,7 +13,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,18 @@ POINT_ON = """(adcode) => {
   }
   return null;
 }"""
+def point_on(page: Page, adcode: str) -> list[float]:
+    """POINT_ON once the map has stopped moving (it fits itself after load): the same answer twice running."""
+    last = None
+    for _ in range(50):
+        point = page.evaluate(POINT_ON, adcode)
+        if point is not None and point == last:
+            return point  # type: ignore[no-any-return]
+        last = point
+        time.sleep(0.1)
+    raise AssertionError(f"no settled point on {adcode}: {last}")
+
+
 PLANTED = "document.querySelectorAll('img[src=\"x\"], svg[onload], [onerror], [onload]').length"
 
 
@@ -99,9 +111,7 @@ def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, upload
     assert names["620982"][0] in page.locator(".ipmap-legend").inner_text()
     assert names["620102"][0] in page.locator("table.ranking").inner_text()
     for adcode in ("620102", "620982"):
-        point = page.evaluate(POINT_ON, adcode)
-        assert point, adcode
-        page.mouse.move(*point)
+        page.mouse.move(*point_on(page, adcode))
         tip = page.wait_for_selector(".leaflet-tooltip").inner_text()
         assert names[adcode][0] in tip, tip
         if adcode == "620102":
@@ -112,13 +122,13 @@ def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, upload
                 "/map?level=prefecture", "/embed?level=prefecture&lang=en"):
         page.goto(hostile_server + url)
         page.wait_for_selector("path.leaflet-interactive")
-        page.mouse.move(*page.evaluate(POINT_ON, "620100" if "prefecture" in url else "620102"))
+        page.mouse.move(*point_on(page, "620100" if "prefecture" in url else "620102"))
         page.wait_for_selector(".leaflet-tooltip")
         assert page.evaluate(PLANTED) == 0, url
     page.goto(uploaded)  # the upload's source, on the map and in 白银市's tooltip
     page.wait_for_selector("path.leaflet-interactive")
     assert QUOTED_SOURCE in page.locator(".ipmap-titlebox").inner_text()
-    page.mouse.move(*page.evaluate(POINT_ON, "620400"))
+    page.mouse.move(*point_on(page, "620400"))
     assert QUOTED_SOURCE in page.wait_for_selector(".leaflet-tooltip").inner_text()
     assert page.evaluate(PLANTED) == 0
     for payload in hostile["xss"]:  # reflected in the error page

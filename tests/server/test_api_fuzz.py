@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, settings
 from server.app import create_app
 from server.settings import Settings
 
-EXAMPLES = 60  # per operation and phase; the whole run stays around ten seconds
+EXAMPLES = 60  # per operation and phase
+RENDERS = "^/(export|briefing)"  # draw a map with matplotlib per call: fewer examples, same checks
+RENDER_EXAMPLES = 8
 CALLS: Counter[tuple[str, str, int]] = Counter()
 
 # The schema comes from an app that is built but never started, so collecting this module costs nothing;
@@ -38,9 +40,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     print(f"\nschemathesis: {len(operations)} operations, {sum(CALLS.values())} calls, statuses {dict(statuses)}")
 
 
-@schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
+def check(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
     # A schema cannot say which bytes make a readable table, so a well-formed upload of random bytes is rightly
     # refused (400/422); every other check, 5xx and response schemas included, still runs on uploads.
     upload = case.method.upper() == "POST" and case.path == "/api/datasets"
@@ -50,3 +50,15 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzzed_app: FastAPI
                                       excluded_checks=excluded)
     CALLS[(case.method.upper(), case.path, response.status_code)] += 1
     assert response.status_code < 500
+
+
+@schema.exclude(path_regex=RENDERS).parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
+    check(case, fuzzed_app)
+
+
+@schema.include(path_regex=RENDERS).parametrize()
+@settings(max_examples=RENDER_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_exports_conform_to_their_schema(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
+    check(case, fuzzed_app)

@@ -12,9 +12,14 @@ from server.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 # An absolute file-system path, not the path part of a URL (which follows a host name or another segment).
 ABSOLUTE_PATH = re.compile(r"(?<![\w.:/%~-])/(?:work|tmp|home|root|usr|var|opt|etc|srv|mnt|proc|private)/")
-SAMPLES = {"adcode": ["620100", "620982", "620000", "999999"], "dataset_id": ["1", "3", "999"]}
-EXTRA = ["/", "/map?lang=en", "/map?level=prefecture", "/embed", "/docs", "/api/values?indicator=nope",
-         "/api/values?year=abc", "/map?indicator=%3Cscript%3E", "/api/boundaries?lod=7", "/nope",
+SAMPLES = {"adcode": ["620100", "620982", "620000", "999999"], "dataset_id": ["1", "3", "999"],
+           "fmt": ["csv", "xlsx", "svg", "pdf", "png", "exe"], "zone_id": ["lanbai", "nope"]}
+# Pages (not in the schema) and error paths.
+EXTRA = ["/", "/map?lang=en", "/map?level=prefecture", "/embed", "/docs", "/regions", "/regions/620100",
+         "/regions/620100/series?indicator=population", "/regions/620100/series.svg?indicator=population",
+         "/zones", "/zones/lanbai", "/search?q=%E5%85%B0%E5%B7%9E", "/compare?indicator=population",
+         "/timeline?indicator=population", "/briefing", "/api/values?indicator=nope", "/api/values?year=abc",
+         "/map?indicator=%3Cscript%3E", "/api/boundaries?lod=7", "/zones/nope", "/regions/999999", "/nope",
          "/static/nope.css"]
 
 
@@ -40,7 +45,7 @@ def test_get_routes_expose_no_token_or_paths(client: TestClient, settings: Setti
         for accept in ("text/html", "application/json"):
             r = client.get(url, headers={"Accept": accept})
             assert r.status_code < 500, url
-            text = r.text + "\n".join(f"{k}: {v}" for k, v in r.headers.items())
+            text = r.content.decode("latin-1") + "\n".join(f"{k}: {v}" for k, v in r.headers.items())
             for secret in secrets:
                 assert secret not in text, (url, secret)
             assert not ABSOLUTE_PATH.search(text), (url, ABSOLUTE_PATH.search(text))

@@ -19,6 +19,7 @@ HTML = {"Accept": "text/html"}
 PAGES = ["/", "/map?level=county", "/map?level=county&lang=en", "/map?level=prefecture",
          "/map?level=prefecture&lang=en", "/map?level=county&year=2019", "/map?level=county&year=2019&lang=en",
          "/embed?level=county&year=2019", "/embed?level=prefecture&lang=en", "/embed?level=county&lang=en"]
+JS_TYPES = {"text/javascript", "application/javascript", "module"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 TOOLTIP_FIELD = re.compile(r'"(tip_name|tip_value|tip_rank|tip_source)": ("(?:[^"\\]|\\.)*")')
 
@@ -49,8 +50,10 @@ class Page(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.plain.append(data)
-        if self._open and self._open[-1][0] == "script" and not self.tags[-1][1].get("src"):
-            self.scripts.append(data)
+        if self._open and self._open[-1][0] == "script":
+            attrs = next(a for t, a in reversed(self.tags) if t == "script")
+            if not attrs.get("src") and (attrs.get("type") or "text/javascript") in JS_TYPES:
+                self.scripts.append(data)  # code the browser runs (a JSON data block is not)
         for _, classes in self._open:
             for c in classes:
                 self.text[c] += data
@@ -69,8 +72,7 @@ def assert_inert(text: str, csp: str | None = None) -> Page:
 
 def tooltips(page: Page) -> list[Page]:
     """Each tooltip field as Leaflet will insert it (innerHTML), parsed like the browser parses it."""
-    script = max(page.scripts, key=len)
-    return [Page(json.loads(value)) for _, value in TOOLTIP_FIELD.findall(script)]
+    return [Page(json.loads(value)) for script in page.scripts for _, value in TOOLTIP_FIELD.findall(script)]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -156,3 +158,49 @@ def test_upload_cannot_plant_markup_and_what_it_takes_shows_as_text(hostile_clie
     values = hostile_client.get("/api/values?indicator=patent_grants&level=prefecture&year=2023").json()["values"]
     baiyin = next(v for v in values if v["adcode"] == "620400")
     assert baiyin["source"] == QUOTED_SOURCE and baiyin["note"] == QUOTED_NOTE
+
+
+OTHER_PAGES = ["/regions", "/regions/620102", "/regions/620100", "/zones", "/zones/lanbai",
+               "/search?q=%E5%9F%8E%E5%85%B3", "/compare?level=county&indicator=population&year=2020",
+               "/timeline?level=county&indicator=population", "/briefing?level=county&year=2019",
+               "/regions/620102/series?indicator=population"]
+
+
+@pytest.mark.parametrize("url", OTHER_PAGES)
+def test_every_other_page_shows_hostile_data_as_text(hostile_client: TestClient, hostile: dict, url: str) -> None:
+    r = hostile_client.get(url, headers=HTML)
+    assert r.status_code == 200
+    page = assert_inert(r.text, r.headers["content-security-policy"])
+    visible = "".join(page.plain) + str(page.tags) + "".join("".join(t.plain) for t in tooltips(page))
+    assert any(name in visible for names in hostile["names"].values() for name in names) or \
+        any(x in visible for x in hostile["xss"]), url
+
+
+def assert_svg_inert(svg: bytes) -> None:
+    """An SVG a browser may open on its own: no script, no foreign HTML, no event handlers."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(svg)
+    for el in root.iter():
+        assert el.tag.rsplit("}", 1)[-1] not in ("script", "foreignObject"), el.tag
+        assert not [a for a in el.attrib if a.rsplit("}", 1)[-1].lower().startswith("on")], el.attrib
+
+
+def test_exports_carry_hostile_text_as_data(hostile_client: TestClient, hostile: dict) -> None:
+    chengguan = hostile["names"]["620102"][0]
+    r = hostile_client.get("/export.csv?level=county&year=2019")
+    assert r.headers["content-type"].startswith("text/csv") and r.headers["x-content-type-options"] == "nosniff"
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"), newline="")))
+    assert any(chengguan in row for row in rows)  # the name as it is: a CSV is data, not HTML
+    r = hostile_client.get("/export.xlsx?level=county&year=2019")
+    import openpyxl
+
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows() for c in row]
+    assert chengguan in [c.value for c in cells] and not [c for c in cells if c.data_type == "f"]
+    for url in ("/export.svg?level=county&year=2019", "/export.svg?level=prefecture&lang=en",
+                "/regions/620102/series.svg?indicator=population"):
+        r = hostile_client.get(url)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+        assert_svg_inert(r.content)
+        script_src = r.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+        assert "'unsafe-inline'" not in script_src  # opened on its own, it runs no script
