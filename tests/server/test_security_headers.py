@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from server.app import create_app
 from server.csp import INLINE_SCRIPT, script_hash
+from server.deps import get_atlas
 from server.settings import Settings
 
 HTML = {"Accept": "text/html"}
@@ -74,19 +75,22 @@ def test_every_response_has_security_headers(shared: TestClient, method: str, ur
 
 @pytest.fixture
 def crashing(settings: Settings) -> Iterator[TestClient]:
-    """An app whose atlas raises on every data call, as a bug would: the 500 path."""
+    """An app whose every route fails inside, as a bug would: the atlas dependency raises (the 500 path)."""
     app = create_app(settings)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        def boom(*_a: object, **_k: object) -> None:
-            raise RuntimeError(f"secret detail {settings.database} token={settings.token}")
 
-        for name in ("render_map", "values", "regions", "region", "indicators", "version"):
-            setattr(app.state.atlas, name, boom)
+    def boom() -> None:
+        raise RuntimeError(f"secret detail {settings.database} token={settings.token}")
+
+    app.dependency_overrides[get_atlas] = boom
+    with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
 
 @pytest.mark.parametrize(("url", "headers"), [("/map", HTML), ("/api/regions", {}), ("/api/values", {}),
-                                              ("/healthz", {}), ("/api/regions/620100", {})])
+                                              ("/healthz", {}), ("/api/regions/620100", {}), ("/compare", HTML),
+                                              ("/zones/lanbai", HTML), ("/regions/620100", HTML),
+                                              ("/api/zones", {}), ("/api/search?q=lanzhou", {}),
+                                              ("/export.csv", {}), ("/briefing", HTML), ("/api/datasets", {})])
 def test_internal_error_is_a_plain_500_with_headers(crashing: TestClient, settings: Settings, url: str,
                                                     headers: dict[str, str]) -> None:
     r = crashing.get(url, headers=headers)
