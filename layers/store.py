@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,6 +162,20 @@ class Store:
         """Every plan target."""
         with self.connect() as db:
             return pd.read_sql_query(f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets", db)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold an exclusive lock across processes on this machine (e.g. workers seeding at start-up)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Nothing to release: connections are per call."""
 
 
 def _plain(row: tuple[object, ...]) -> tuple[object, ...]:

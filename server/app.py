@@ -15,10 +15,10 @@ from fastapi.templating import Jinja2Templates
 
 from geo.boundaries import BoundarySet
 from layers.atlas import Atlas
+from layers.backends import open_store
 from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
-from layers.store import Store
 from server import errors
 from server.middleware import SecurityHeaders, content_security_policy
 from server.routes import api, pages
@@ -31,7 +31,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def load_atlas(settings: Settings) -> Atlas:
     """Everything the app reads, loaded once; the store is created and seeded on first start."""
-    store = Store(settings.database)
+    store = open_store(settings.database, settings.database_url)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution)
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.atlas = load_atlas(settings)
         yield
+        app.state.atlas.store.close()
 
     app = FastAPI(
         title="甘肃知识产权地图 Gansu IP Map",
