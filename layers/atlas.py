@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +25,8 @@ from layers.view import MapView, ResolvedView, available_years, resolve
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
+MEMO_SIZE = 512
+T = TypeVar("T")
 
 
 @dataclass
@@ -36,6 +42,21 @@ class Atlas:
     _obs: tuple[int, pd.DataFrame] | None = field(default=None, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
+    # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
+    _memo: OrderedDict[tuple[object, ...], object] = field(default_factory=OrderedDict, repr=False)
+
+    def _memoised(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """compute() once per key (keys that hold a store version go stale by themselves), least recent dropped."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def version(self) -> int:
         """The store version: changes on every import, so caches keyed by it invalidate themselves."""
@@ -51,7 +72,12 @@ class Atlas:
 
     def level_adcodes(self, level: str) -> set[str]:
         """Adcodes of the units of one level."""
-        return set(self.boundaries.units(level, len(LODS) - 1).adcode)
+        return self._memoised(("adcodes", level), lambda: set(self.boundaries.units(level, len(LODS) - 1).adcode))
+
+    def units(self, level: str, lod: int) -> gpd.GeoDataFrame:
+        """Units of a level at a LOD with coordinates rounded for the page: computed once, then shared read-only."""
+        return self._memoised(("units", level, lod),
+                              lambda: rounded(self.boundaries.units(level, lod), lod_by_id(lod).decimals))
 
     def resolve(self, view: MapView) -> ResolvedView:
         """Check a view against the data."""
@@ -61,8 +87,7 @@ class Atlas:
         """Units of the view's level joined with its values, classified."""
         rv = self.resolve(view)
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        units = rounded(self.boundaries.units(view.level, lod), lod_by_id(lod).decimals)
-        frame = join_values(units, self.observations(), rv.indicator.id, rv.year)
+        frame = join_values(self.units(view.level, lod), self.observations(), rv.indicator.id, rv.year)
         return rv, frame
 
     def title(self, rv: ResolvedView) -> str:
@@ -102,8 +127,18 @@ class Atlas:
             self._boundary_json[key] = body
         return body
 
+    def boundaries_checksum(self, level: str, lod: int) -> str:
+        """A short hash of a boundary layer's bytes: the `v` of its immutable URL, the same on every instance."""
+        body = self.boundaries_json(level, lod)
+        return self._memoised(("boundary_sum", level, lod), lambda: hashlib.blake2b(body, digest_size=8).hexdigest())
+
     def values(self, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
-        """The values behind a view, one row per unit, with rank and source (no geometry)."""
+        """The values behind a view, one row per unit, with rank and source (no geometry); cached per version."""
+        rv, df = self._memoised(("values", view.model_dump_json(exclude={"lang", "scheme", "k"}), self.version()),
+                                lambda: self._values(view))
+        return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years), df.copy()
+
+    def _values(self, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
         rv, frame = self.frame(view)
         cols = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "note"]
         return rv, pd.DataFrame(frame[cols])
@@ -137,7 +172,10 @@ class Atlas:
         }
 
     def indicators(self) -> list[dict[str, object]]:
-        """The catalogue with, for each indicator, the years available at each level."""
+        """The catalogue with, for each indicator, the years available at each level; computed once per version."""
+        return copy.deepcopy(self._memoised(("indicators", self.version()), self._indicators))
+
+    def _indicators(self) -> list[dict[str, object]]:
         obs = self.observations()
         levels = {lvl: self.level_adcodes(lvl) for lvl in ("prefecture", "county")} | {"province": {"620000"}}
         out = []

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -20,7 +19,9 @@ from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
 from server import errors
+from server.compression import Compression
 from server.middleware import SecurityHeaders, content_security_policy
+from server.response_cache import ResponseCache
 from server.routes import api, pages
 from server.settings import Settings
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     errors.install(app)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(ResponseCache)  # innermost: kept bodies still pass through compression and headers
+    app.add_middleware(Compression)
     app.add_middleware(SecurityHeaders, csp=content_security_policy(settings.frame_ancestors, settings.tile_url))
     return app
