@@ -7,10 +7,10 @@ background thread (a county map page: 43 KB at quality 5, 31 KB at 11), like pre
 
 from __future__ import annotations
 
+import queue
 import threading
 import zlib
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 
 import anyio.to_thread
 import brotli
@@ -63,7 +63,8 @@ class BodyCache:
         self._items: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
         self._lock = threading.Lock()
         self._improving: set[tuple[str, str, str]] = set()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recompress")
+        self._todo: queue.Queue[tuple[tuple[str, str, str], bytes]] = queue.Queue(maxsize=64)
+        self._worker: threading.Thread | None = None
 
     def get(self, key: tuple[str, str, str]) -> bytes | None:
         with self._lock:
@@ -82,13 +83,23 @@ class BodyCache:
                 self.size -= len(old)
 
     def improve_later(self, key: tuple[str, str, str], body: bytes) -> None:
-        """Recompress at the best quality in the background and swap it in if still kept."""
+        """Recompress at the best quality in the background and swap it in if still kept (dropped when busy)."""
         with self._lock:
             if key in self._improving:
                 return
+            if self._worker is None:  # a daemon thread: never holds up shutdown
+                self._worker = threading.Thread(target=self._work, name="recompress", daemon=True)
+                self._worker.start()
             self._improving.add(key)
+        try:
+            self._todo.put_nowait((key, body))
+        except queue.Full:
+            with self._lock:
+                self._improving.discard(key)
 
-        def work() -> None:
+    def _work(self) -> None:
+        while True:
+            key, body = self._todo.get()
             try:
                 better = compress(body, key[2], BEST[key[2]])
                 with self._lock:
@@ -98,8 +109,6 @@ class BodyCache:
             finally:
                 with self._lock:
                     self._improving.discard(key)
-
-        self._pool.submit(work)
 
 
 class Compression:
