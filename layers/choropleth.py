@@ -13,6 +13,7 @@ from geo.simplify import round_coordinates
 from layers.catalogue import Indicator
 from layers.classify import Classes, classify
 from layers.controls import HtmlControl, add_hatch_pattern, stable_ids
+from layers.features import feature_collection
 from layers.fmt import esc, number
 from layers.i18n import t
 from layers.legend import legend_html, title_html
@@ -100,7 +101,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
         geometry=frame.geometry.values, crs=frame.crs,
     )
     folium.GeoJson(
-        data, name=esc(text.title),
+        feature_collection(data), name=esc(text.title),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": OUTLINE, "weight": 0.6,
                                   "fillOpacity": 0.85},
         highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
