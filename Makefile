@@ -32,10 +32,12 @@ test: test-install      ## install everything the tests need and run them all
 	  rc=0; $(PY) -m pytest || rc=$$?; bash .ci/postgres stop; exit $$rc
 
 bench: test-install     ## benchmarks against naive Folium (a few minutes): writes bench/results.md
-	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; } || \
-	  { echo "wrk missing: sudo apt-get install wrk" >&2; exit 1; }
-	$(PY) -m bench
+	@command -v wrk >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || \
+	  { [ "$$(id -u)" -eq 0 ] && apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk nginx-light; } || \
+	  { echo "wrk or nginx missing: sudo apt-get install wrk nginx-light" >&2; exit 1; }
+	@pgenv=$$(bash .ci/postgres start) || exit 1; eval "$$pgenv"; \
+	  rc=0; $(PY) -m bench || rc=$$?; bash .ci/postgres stop; exit $$rc
 
 profile: $(VENV)/.test-installed   ## where a cached request spends its time (pyinstrument), to bench/out/
 	$(PIP) pyinstrument==5.1.3

@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import importing, inprocess, machine, scale, served
+from bench import deployment, importing, inprocess, machine, scale, served
 from bench.results import Figure, table
 
 HERE = Path(__file__).resolve().parent
@@ -21,13 +21,14 @@ Serving runs `ipmap serve --workers 2` on a fresh SQLite store and Debian's `wrk
 5 s per URL, `Accept-Encoding: gzip`) on the same cores. Browser is headless Debian Chromium via Playwright,
 a fresh context per run (cold cache), then a second visit (warm); "paths drawn" is two animation frames
 after the last county path exists. Scale builds China's county units through the same geo/ and layers/
-functions (see `bench/scale.py` for the one benchmark-only shortcut)."""
+functions (see `bench/scale.py` for the one benchmark-only shortcut). Deployment runs `deploy/nginx.conf` (ports
+rewritten) in front of two single-worker instances on one PostgreSQL database (`bench/deployment.py`)."""
 
 
 def main() -> None:
     """Run the benchmarks (all by default) and write the results."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--skip", default="", help="comma-separated: render,scale,serving,browser,import")
+    parser.add_argument("--skip", default="", help="comma-separated: render,scale,serving,browser,import,deploy")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -62,6 +63,9 @@ def main() -> None:
             if "import" not in skip:
                 print("import ...", flush=True)
                 figures += importing.run(base, TOKEN)
+    if "deploy" not in skip:
+        print("deployment (nginx, PostgreSQL) ...", flush=True)
+        figures += deployment.run()
     elapsed = time.perf_counter() - started
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = (f"# Benchmark results\n\nMeasured {when} by `make bench` in {elapsed:.0f} s.\n\n## Machine\n\n"
