@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -84,8 +85,12 @@ class DatasetMeta(BaseModel):
 class Store:
     """SQLite-backed store; a connection per call, so it is safe from FastAPI's thread pool."""
 
+    # In-process and local: version() costs microseconds, so callers may read it on the event loop.
+    embedded = True
+
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._readers = threading.local()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -141,9 +146,16 @@ class Store:
         return dataset_id
 
     def version(self) -> int:
-        """The newest dataset id: the store's version, part of every render cache key."""
-        with self.connect() as db:
-            return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM datasets").fetchone()[0])
+        """The newest dataset id: the store's version, part of every render cache key.
+
+        Read on every request, so it keeps one read-only connection per thread (WAL readers see each commit
+        as it lands) instead of opening the file each time.
+        """
+        db = getattr(self._readers, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._readers.db = db
+        return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM datasets").fetchone()[0])
 
     def datasets(self) -> pd.DataFrame:
         """Every dataset version with its provenance."""

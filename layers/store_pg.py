@@ -36,6 +36,8 @@ def pg_query(sqlite_query: str) -> str:
 class PgStore:
     """PostgreSQL-backed store (psycopg 3, a connection pool per process); one instance per app process."""
 
+    embedded = False  # version() is a network round trip: keep it off the event loop
+
     def __init__(self, dsn: str, max_size: int = POOL_MAX):
         self.dsn = dsn
         self.max_size = max_size

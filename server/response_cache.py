@@ -46,7 +46,10 @@ class ResponseCache:
                 or scope["path"].startswith(SKIP_PREFIXES)):
             await self.app(scope, receive, send)
             return
-        version = await anyio.to_thread.run_sync(atlas.version)
+        if getattr(atlas.store, "embedded", False):
+            version = atlas.version()  # SQLite in-process: microseconds, not worth a thread hop
+        else:
+            version = await anyio.to_thread.run_sync(atlas.version)
         key = (scope["path"], scope.get("query_string", b""), version)
         kept = self._get(key)
         if kept is not None:
