@@ -187,7 +187,11 @@ class Store:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        """Nothing to release: connections are per call."""
+        """Close this thread's version reader; other connections are per call."""
+        db = getattr(self._readers, "db", None)
+        if db is not None:
+            db.close()
+            self._readers.db = None
 
 
 def _plain(row: tuple[object, ...]) -> tuple[object, ...]:
