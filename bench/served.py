@@ -125,6 +125,7 @@ PATHS_OBSERVER = """
   new MutationObserver(mark).observe(document, {childList: true, subtree: true});
 })();
 """
+FCP_SEEN = "() => performance.getEntriesByName('first-contentful-paint').length > 0"
 READ_TIMES = """() => ({fcp: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
                    paths: window.__pathsAt})"""
 
@@ -151,6 +152,8 @@ def browser_times(base: str, page_url: str, paths: int, runs: int = 5, throttle:
                 for visit in ("cold", "warm"):
                     page.goto(base + page_url, wait_until="load", timeout=120_000)
                     page.wait_for_function("() => window.__pathsAt !== undefined", timeout=120_000)
+                    if visit == "cold":  # paint timing entries arrive asynchronously
+                        page.wait_for_function(FCP_SEEN, timeout=30_000)
                     t = page.evaluate(READ_TIMES)
                     if visit == "cold":
                         cold_fcp.append(t["fcp"])
