@@ -27,7 +27,7 @@ system-deps:            ## headless Chromium for the browser tests, a CJK font f
 	@bash .ci/system-deps
 
 test: test-install      ## install everything the tests need and run them all
-	$(VENV)/bin/ruff check geo layers server tests
+	$(VENV)/bin/ruff check geo layers server tests bench
 	@pgenv=$$(bash .ci/postgres start) || exit 1; eval "$$pgenv"; \
 	  rc=0; $(PY) -m pytest || rc=$$?; bash .ci/postgres stop; exit $$rc
 
