@@ -7,9 +7,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -20,13 +18,12 @@ from layers.catalogue import Catalogue
 from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts, rounded
 from layers.errors import NotFoundError
 from layers.i18n import t
+from layers.memo import Memo
 from layers.store import Store
 from layers.view import MapView, ResolvedView, available_years, resolve
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
-MEMO_SIZE = 512
-T = TypeVar("T")
 
 
 @dataclass
@@ -43,20 +40,7 @@ class Atlas:
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
-    _memo: OrderedDict[tuple[object, ...], object] = field(default_factory=OrderedDict, repr=False)
-
-    def _memoised(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-        """compute() once per key (keys that hold a store version go stale by themselves), least recent dropped."""
-        with self._lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key]  # type: ignore[return-value]
-        value = compute()
-        with self._lock:
-            self._memo[key] = value
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
-        return value
+    _memo: Memo = field(default_factory=Memo, repr=False)
 
     def version(self) -> int:
         """The store version: changes on every import, so caches keyed by it invalidate themselves."""
@@ -72,11 +56,11 @@ class Atlas:
 
     def level_adcodes(self, level: str) -> set[str]:
         """Adcodes of the units of one level."""
-        return self._memoised(("adcodes", level), lambda: set(self.boundaries.units(level, len(LODS) - 1).adcode))
+        return self._memo.get(("adcodes", level), lambda: set(self.boundaries.units(level, len(LODS) - 1).adcode))
 
     def units(self, level: str, lod: int) -> gpd.GeoDataFrame:
         """Units of a level at a LOD with coordinates rounded for the page: computed once, then shared read-only."""
-        return self._memoised(("units", level, lod),
+        return self._memo.get(("units", level, lod),
                               lambda: rounded(self.boundaries.units(level, lod), lod_by_id(lod).decimals))
 
     def resolve(self, view: MapView) -> ResolvedView:
@@ -130,11 +114,11 @@ class Atlas:
     def boundaries_checksum(self, level: str, lod: int) -> str:
         """A short hash of a boundary layer's bytes: the `v` of its immutable URL, the same on every instance."""
         body = self.boundaries_json(level, lod)
-        return self._memoised(("boundary_sum", level, lod), lambda: hashlib.blake2b(body, digest_size=8).hexdigest())
+        return self._memo.get(("boundary_sum", level, lod), lambda: hashlib.blake2b(body, digest_size=8).hexdigest())
 
     def values(self, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
         """The values behind a view, one row per unit, with rank and source (no geometry); cached per version."""
-        rv, df = self._memoised(("values", view.model_dump_json(exclude={"lang", "scheme", "k"}), self.version()),
+        rv, df = self._memo.get(("values", view.model_dump_json(exclude={"lang", "scheme", "k"}), self.version()),
                                 lambda: self._values(view))
         return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years), df.copy()
 
@@ -173,7 +157,7 @@ class Atlas:
 
     def indicators(self) -> list[dict[str, object]]:
         """The catalogue with, for each indicator, the years available at each level; computed once per version."""
-        return copy.deepcopy(self._memoised(("indicators", self.version()), self._indicators))
+        return copy.deepcopy(self._memo.get(("indicators", self.version()), self._indicators))
 
     def _indicators(self) -> list[dict[str, object]]:
         obs = self.observations()

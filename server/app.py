@@ -20,8 +20,8 @@ from layers.fmt import number
 from layers.seed import ensure_seeded
 from server import errors
 from server.compression import Compression
+from server.kept_responses import ResponseCache
 from server.middleware import SecurityHeaders, content_security_policy
-from server.response_cache import ResponseCache
 from server.routes import api, pages
 from server.settings import Settings
 
