@@ -7,7 +7,10 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -16,14 +19,21 @@ from geo.boundaries import BoundarySet
 from geo.simplify import LODS, lod_by_id
 from layers.catalogue import Catalogue
 from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts, rounded
-from layers.errors import NotFoundError
+from layers.derive import Hierarchy, derive
+from layers.errors import NotFoundError, UnknownParameterError
 from layers.i18n import t
+from layers.importing.regions import RegionMatcher
+from layers.mapnotes import map_notes
 from layers.memo import Memo
+from layers.plans import load_plans
+from layers.series import sparkline_column
 from layers.store import Store
-from layers.view import MapView, ResolvedView, available_years, resolve
+from layers.view import MapView, ResolvedView, resolve
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
+OBS_CACHE_SIZE = 4  # observations with derived values, per store version (current plus a few old ones)
+T = TypeVar("T")
 
 
 @dataclass
@@ -36,7 +46,8 @@ class Atlas:
     tile_url: str | None = None
     tile_attribution: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _obs: tuple[int, pd.DataFrame] | None = field(default=None, repr=False)
+    plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
+    _obs: OrderedDict[int, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
@@ -47,12 +58,38 @@ class Atlas:
         return self.store.version()
 
     def observations(self, version: int | None = None) -> pd.DataFrame:
-        """Current observations, cached per store version."""
-        v = self.version() if version is None else version
+        """Observations as of a version (default: newest) plus every derived value, cached per version."""
+        v = self.check_version(version)
         with self._lock:
-            if self._obs is None or self._obs[0] != v:
-                self._obs = (v, self.store.observations(v))
-            return self._obs[1]
+            if v in self._obs:
+                self._obs.move_to_end(v)
+                return self._obs[v]
+        df = derive(self.store.observations(v), self.catalogue, self.hierarchy, self.store.targets(),
+                    self.plan_starts)
+        with self._lock:
+            self._obs[v] = df
+            while len(self._obs) > OBS_CACHE_SIZE:
+                self._obs.popitem(last=False)
+        return df
+
+    def check_version(self, version: int | None) -> int:
+        """The version to read: the newest when None; an error naming the range for one that does not exist."""
+        newest = self.version()
+        if version is None:
+            return newest
+        if not 1 <= version <= newest:
+            raise UnknownParameterError("version", version, [f"1-{newest}"])
+        return version
+
+    @cached_property
+    def matcher(self) -> RegionMatcher:
+        """Region names and codes as planners write them, for imports."""
+        return RegionMatcher(self.boundaries.regions)
+
+    @cached_property
+    def hierarchy(self) -> Hierarchy:
+        """Which units sum to which, from the boundaries."""
+        return Hierarchy.from_regions(self.boundaries.regions)
 
     def level_adcodes(self, level: str) -> set[str]:
         """Adcodes of the units of one level."""
@@ -65,13 +102,13 @@ class Atlas:
 
     def resolve(self, view: MapView) -> ResolvedView:
         """Check a view against the data."""
-        return resolve(view, self.catalogue, self.observations(), self.level_adcodes(view.level))
+        return resolve(view, self.catalogue, self.observations(view.version), self.level_adcodes(view.level))
 
     def frame(self, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
         """Units of the view's level joined with its values, classified."""
         rv = self.resolve(view)
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        frame = join_values(self.units(view.level, lod), self.observations(), rv.indicator.id, rv.year)
+        frame = join_values(self.units(view.level, lod), self.observations(view.version), rv.indicator.id, rv.year)
         return rv, frame
 
     def title(self, rv: ResolvedView) -> str:
@@ -88,9 +125,11 @@ class Atlas:
                 self._renders.move_to_end(key)
                 return self._renders[key]
         rv, frame = self.frame(view)
-        classified, classes, fills = classify_frame(frame, view.scheme, view.k)
-        lanzhou_rule = view.level == "county" and rv.indicator.id == "population"
-        notes = [t("lanzhou_new_area_note", view.lang)] if lanzhou_rule else []
+        sparks = sparkline_column(frame, self.observations(view.version), rv.indicator.id, view.lang)
+        if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
+            frame["tip_series"] = sparks
+        classified, classes, fills = classify_frame(frame, view.scheme, view.k, centre=rv.indicator.centre)
+        notes = map_notes(rv.indicator, view.level, self.catalogue, view.lang)
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
                       self.boundaries.neighbours(), self.tile_url, self.tile_attribution)
         parts = render_parts(m) | {"title": self.title(rv)}
@@ -99,6 +138,20 @@ class Atlas:
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts
+
+    def memo(self, kind: str, view: MapView, build: Callable[[], T]) -> T:
+        """Cache any view-derived result (compare maps, timelines, exports) by (kind, view, store version)."""
+        key = (kind, view.model_dump_json(), self.version(), self.tile_url)
+        with self._lock:
+            if key in self._renders:
+                self._renders.move_to_end(key)
+                return self._renders[key]  # type: ignore[return-value]
+        result = build()
+        with self._lock:
+            self._renders[key] = result  # type: ignore[assignment]
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return result
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""
@@ -146,7 +199,7 @@ class Atlas:
         children = regions[(regions.parent == adcode) & (regions.adcode != adcode)]
         parent = regions[regions.adcode == row.parent].head(1)
         obs = self.observations()
-        mine = obs[obs.adcode == adcode].sort_values(["indicator", "year"])
+        mine = obs[obs.adcode == adcode].sort_values(["indicator", "year"]).astype({"derivation": str})
         return {
             "adcode": adcode, "name_zh": row.name_zh, "name_en": row.name_en,
             "levels": sorted(set(rows.level)), "level": row.level,
@@ -162,9 +215,12 @@ class Atlas:
     def _indicators(self) -> list[dict[str, object]]:
         obs = self.observations()
         levels = {lvl: self.level_adcodes(lvl) for lvl in ("prefecture", "county")} | {"province": {"620000"}}
+        pairs = obs[["indicator", "year", "adcode"]].drop_duplicates(["indicator", "year", "adcode"])
+        by_level = {lvl: pairs[pairs.adcode.isin(codes)].groupby("indicator").year.unique()
+                    for lvl, codes in levels.items()}
         out = []
         for ind in self.catalogue.indicators.values():
-            years = {lvl: available_years(obs, ind.id, codes) for lvl, codes in levels.items()}
+            years = {lvl: sorted(int(y) for y in yrs.get(ind.id, [])) for lvl, yrs in by_level.items()}
             out.append(ind.model_dump() | {"additive": ind.additive,
                                            "years": {k: v for k, v in years.items() if v},
                                            "levels": [k for k, v in years.items() if v]})

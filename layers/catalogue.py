@@ -12,6 +12,7 @@ from layers.errors import UnknownParameterError
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "indicators.toml"
 Kind = Literal["count", "rate", "amount", "share", "score"]
+Derivation = Literal["ratio", "growth", "share", "progress"]
 
 
 class Indicator(BaseModel):
@@ -28,6 +29,14 @@ class Indicator(BaseModel):
     period_total: bool = False
     numerator: str | None = None
     denominator: str | None = None
+    # Derived indicators are computed from others (layers/measures.py), never typed in:
+    # ratio = numerator / denominator * scale; growth, share, progress read `base`.
+    derive: Derivation | None = None
+    base: str | None = None
+    scale: float = 1.0
+    centre: float | None = None  # a diverging map centres its colours here ("on track")
+    upload: bool = True  # False: purely computed, a planner's file may not carry it
+    aliases: list[str] = []  # other names planners head their columns with (专利申请量)
 
     @property
     def additive(self) -> bool:
@@ -45,7 +54,16 @@ class Catalogue(BaseModel):
         """Read the TOML catalogue."""
         with open(path, "rb") as f:
             raw = tomllib.load(f)
-        return cls(indicators={i["id"]: Indicator(**i) for i in raw["indicator"]})
+        cat = cls(indicators={i["id"]: Indicator(**i) for i in raw["indicator"]})
+        cat.check_inputs()
+        return cat
+
+    def check_inputs(self) -> None:
+        """Every derived indicator names inputs that exist, so a typo fails at start-up, not on a map."""
+        for ind in self.indicators.values():
+            needed = {"ratio": (ind.numerator, ind.denominator)}.get(ind.derive or "", (ind.base,))
+            if ind.derive and not all(n in self.indicators for n in needed):
+                raise ValueError(f"indicator {ind.id}: inputs {needed} must be catalogue ids")
 
     def get(self, indicator_id: str) -> Indicator:
         """The indicator, or an error naming the allowed ids."""

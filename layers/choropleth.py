@@ -11,13 +11,13 @@ import pandas as pd
 
 from geo.simplify import round_coordinates
 from layers.catalogue import Indicator
-from layers.classify import Classes, classify
-from layers.controls import HtmlControl, add_hatch_pattern, stable_ids
+from layers.classify import Classes, classify, classify_around
+from layers.controls import HtmlControl, LayerRegistry, add_hatch_pattern, stable_ids
 from layers.features import feature_collection
 from layers.fmt import esc, number
 from layers.i18n import t
 from layers.legend import legend_html, title_html
-from layers.palettes import NO_DATA_FILL, OUTLINE, colours
+from layers.palettes import DEFAULT_SEQUENTIAL, NO_DATA_FILL, OUTLINE, colours, diverging_colours
 
 LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/static/vendor/leaflet/leaflet.css"
@@ -34,10 +34,21 @@ def join_values(units: gpd.GeoDataFrame, observations: pd.DataFrame, indicator: 
     return frame
 
 
-def classify_frame(frame: gpd.GeoDataFrame, scheme: str, k: int) -> tuple[gpd.GeoDataFrame, Classes | None, list[str]]:
-    """Add class index and fill colour; no-data units get the hatch fill."""
-    classes = classify(frame["value"].to_numpy(), scheme, k)
-    fills = colours(classes.k) if classes else []
+def classify_frame(frame: gpd.GeoDataFrame, scheme: str, k: int, classes: Classes | None = None,
+                   palette: str = DEFAULT_SEQUENTIAL,
+                   centre: float | None = None) -> tuple[gpd.GeoDataFrame, Classes | None, list[str]]:
+    """Add class index and fill colour; no-data units get the hatch fill.
+
+    Given classes (shared by several maps, or fixed across years) are used as they are; a centre (such as
+    100 = on track) gives diverging classes split at the centre.
+    """
+    values = frame["value"].to_numpy()
+    if centre is not None:
+        classes = classes if classes is not None else classify_around(values, centre, scheme, k)
+        fills = diverging_colours(classes.n_below, classes.k - classes.n_below) if classes else []
+    else:
+        classes = classes if classes is not None else classify(values, scheme, k)
+        fills = colours(classes.k, palette) if classes else []
     out = frame.copy()
     idx = classes.assign(out["value"].to_numpy()) if classes else np.full(len(out), -1)
     out["class"] = idx
@@ -79,8 +90,11 @@ def tooltip_properties(frame: gpd.GeoDataFrame, text: MapText) -> pd.DataFrame:
 
 def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str], text: MapText,
               neighbours: gpd.GeoDataFrame | None = None, tile_url: str | None = None,
-              tile_attribution: str = "") -> folium.Map:
-    """A Folium map from a classified frame: no tiles unless a URL is given, vendored Leaflet, SVG paths."""
+              tile_attribution: str = "", id_prefix: str = "", role: str = "main") -> folium.Map:
+    """A Folium map from a classified frame: no tiles unless a URL is given, vendored Leaflet, SVG paths.
+
+    id_prefix keeps element ids unique when several maps share a page; role names the map to static/js.
+    """
     minx, miny, maxx, maxy = frame.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
                    control_scale=True, zoom_snap=0.25, min_zoom=4, max_zoom=12)
@@ -96,32 +110,36 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
         ).add_to(m)
     add_hatch_pattern(m)
     props = tooltip_properties(frame, text)
+    extra = [c for c in ("tip_change", "tip_series") if c in frame.columns]  # pre-escaped HTML/SVG
     data = gpd.GeoDataFrame(
-        {"adcode": frame["adcode"], "fill": frame["fill"], **{c: props[c] for c in props.columns}},
+        {"adcode": frame["adcode"], "fill": frame["fill"], **{c: props[c] for c in props.columns},
+         **{c: frame[c].fillna("") for c in extra}},
         geometry=frame.geometry.values, crs=frame.crs,
     )
-    folium.GeoJson(
+    layer = folium.GeoJson(
         feature_collection(data), name=esc(text.title),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": OUTLINE, "weight": 0.6,
                                   "fillOpacity": 0.85},
         highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip_name", "tip_value", "tip_rank", "tip_source"],
-                                      aliases=[esc(t(k, text.lang)) for k in ("region", "value", "rank", "source")],
+        tooltip=folium.GeoJsonTooltip(fields=["tip_name", "tip_value", "tip_rank", "tip_source", *extra],
+                                      aliases=[esc(t(k, text.lang)) for k in ("region", "value", "rank", "source")]
+                                      + [esc(t(c, text.lang)) for c in extra],
                                       sticky=True, class_name="ipmap-tooltip"),
         smooth_factor=0.5,
     ).add_to(m)
+    LayerRegistry(layer, role).add_to(m)
     illustrative = bool(frame["illustrative"].any())
     sources = sorted(set(frame["source"].dropna()))
     HtmlControl(title_html(text.title, sources, text.lang, illustrative, text.notes), "topleft",
                 "ipmap-titlebox").add_to(m)
     names = frame["name_en"] if text.lang == "en" else frame["name_zh"]
     missing = list(names[frame["value"].isna()])
-    HtmlControl(legend_html(classes, fills, text.indicator, text.lang, missing, illustrative), "bottomright",
+    HtmlControl(legend_html(classes, fills, text.indicator, text.lang, missing, illustrative), "bottomleft",
                 "ipmap-legend").add_to(m)
     if illustrative:
         HtmlControl(esc(t("illustrative", text.lang)), "topright", "ipmap-watermark").add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    stable_ids(m)
+    stable_ids(m, id_prefix)
     return m
 
 

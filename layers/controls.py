@@ -52,11 +52,33 @@ def add_hatch_pattern(m: folium.Map) -> None:
     m.get_root().html.add_child(Element(HATCH_SVG), name="ipmap_hatch")
 
 
-def stable_ids(m: folium.Map) -> None:
-    """Replace Folium's random element ids with counters, so the same view renders to the same bytes."""
+def stable_ids(m: folium.Map, prefix: str = "") -> None:
+    """Replace Folium's random element ids with counters, so the same view renders to the same bytes.
+
+    A prefix keeps ids apart when several maps share one page (compare view).
+    """
     counter = itertools.count()
     stack = [m.get_root()]
     while stack:
         el = stack.pop(0)
-        el._id = f"{next(counter):04x}"
+        el._id = f"{prefix}{next(counter):04x}"
         stack.extend(el._children.values())
+
+
+class LayerRegistry(MacroElement):
+    """Registers a map and its GeoJSON layer in window.ipmapMaps, so static/js can find a unit by adcode."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (window.ipmapMaps = window.ipmapMaps || []).push({
+            map: {{ this._parent.get_name() }}, layer: {{ this.layer.get_name() }}, role: {{ this.role|tojson }}
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.GeoJson, role: str = "main"):
+        super().__init__()
+        self._name = "LayerRegistry"
+        self.layer, self.role = layer, role

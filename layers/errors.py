@@ -22,3 +22,15 @@ class NotFoundError(LayersError):
     def __init__(self, what: str, key: object):
         self.what, self.key = what, key
         super().__init__(f"no {what} {key!r}")
+
+
+class UnreadableFileError(LayersError):
+    """An upload that cannot be read at all: wrong encoding, not CSV or XLSX, empty, too big once unpacked."""
+
+
+class ImportRejectedError(LayersError):
+    """An upload that was read but has problems; carries the row-by-row report. Nothing was written."""
+
+    def __init__(self, detail: str, report: list[dict[str, object]], summary: dict[str, object]):
+        self.report, self.summary = report, summary
+        super().__init__(detail)

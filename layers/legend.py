@@ -13,6 +13,16 @@ from layers.palettes import NO_DATA_SWATCH
 MAX_NAMED_MISSING = 6
 
 
+def class_labels(classes: Classes) -> list[str]:
+    """'low – high' per class (or the value alone for a one-value class), as the live legend and exports show."""
+    d = decimals_for([abs(b) for b in classes.bins])
+
+    def n(v: float) -> str:
+        return number(v, d).replace("-", "−")  # a real minus sign: '−340 – −107' reads as a range
+
+    return [n(high) if low == high else f"{n(low)} – {n(high)}" for low, high in classes.ranges()]
+
+
 def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator, lang: str,
                 missing: list[str], illustrative: bool) -> str:
     """Legend: one row per class 'low – high', then no data (named when few, else counted), then the flag."""
@@ -20,10 +30,11 @@ def legend_html(classes: Classes | None, fills: list[str], indicator: Indicator,
     name = indicator.name_en if lang == "en" else indicator.name_zh
     rows = [f'<div class="ipmap-legend-title">{esc(name)}<span class="ipmap-unit">（{esc(unit)}）</span></div>']
     if classes is not None:
-        d = decimals_for(list(classes.bins))
-        for (low, high), fill in zip(classes.ranges(), fills, strict=True):
-            label = number(high, d) if low == high else f"{number(low, d)} – {number(high, d)}"
+        for label, fill in zip(class_labels(classes), fills, strict=True):
             rows.append(f'<div class="ipmap-legend-row"><i style="background:{esc(fill)}"></i>{esc(label)}</div>')
+        if indicator.centre is not None:
+            rows.append(f'<div class="ipmap-legend-centre">{esc(number(indicator.centre))} = '
+                        f'{esc(t("on_track", lang))}</div>')
     if missing:
         named = "、".join(missing) if len(missing) <= MAX_NAMED_MISSING else str(len(missing))
         rows.append(

@@ -162,6 +162,19 @@ class Store:
         with self.connect() as db:
             return pd.read_sql_query("SELECT * FROM datasets ORDER BY id", db)
 
+    def dataset(self, dataset_id: int) -> dict[str, object] | None:
+        """One dataset's provenance, or None."""
+        df = self.datasets()
+        rows = df[df.id == dataset_id]
+        return rows.iloc[0].to_dict() if len(rows) else None
+
+    def dataset_observations(self, dataset_id: int) -> pd.DataFrame:
+        """The rows one dataset wrote, as it wrote them (later versions may have replaced some)."""
+        with self.connect() as db:
+            return pd.read_sql_query(
+                f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE dataset_id = ?"
+                " ORDER BY indicator, year, adcode", db, params=(dataset_id,))
+
     def observations(self, version: int | None = None) -> pd.DataFrame:
         """All current observations as of a version (default: the newest)."""
         with self.connect() as db:

@@ -134,6 +134,16 @@ class PgStore:
         """Every dataset version with its provenance."""
         return self._frame("SELECT * FROM datasets ORDER BY id")
 
+    def dataset(self, dataset_id: int) -> dict[str, object] | None:
+        """One dataset's provenance, or None."""
+        df = self._frame("SELECT * FROM datasets WHERE id = %(id)s", {"id": dataset_id})
+        return df.iloc[0].to_dict() if len(df) else None
+
+    def dataset_observations(self, dataset_id: int) -> pd.DataFrame:
+        """The rows one dataset wrote, as it wrote them (later versions may have replaced some)."""
+        return self._frame(f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE dataset_id = %(id)s"
+                           " ORDER BY indicator, year, adcode", {"id": dataset_id})
+
     def observations(self, version: int | None = None) -> pd.DataFrame:
         """All current observations as of a version (default: the newest)."""
         v = version if version is not None else self.version()

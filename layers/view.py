@@ -27,6 +27,13 @@ class MapView(BaseModel):
     k: int = Field(5, ge=2, le=9, description="Number of classes")
     lang: Literal["zh", "en"] = Field("zh", description="Language of labels")
     lod: int | None = Field(None, ge=0, le=3, description="Boundary level of detail; default fits the initial zoom")
+    version: int | None = Field(None, ge=1, description="Data version (dataset id) to draw, see /api/datasets; "
+                                                        "default is the newest")
+    # Comparison and selection state, so a compared or highlighted view is a link too.
+    base_year: int | None = Field(None, description="Year to compare with (change, compare and difference maps); "
+                                                    "default the year before `year` with data")
+    indicator2: str | None = Field(None, description="Second indicator for a side-by-side comparison of the same year")
+    region: str | None = Field(None, pattern=r"^\d{6}$", description="Selected region (adcode), highlighted")
 
     def query(self, **override: object) -> str:
         """The view as a URL query string, so a view can be sent to a colleague as a link."""

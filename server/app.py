@@ -22,7 +22,7 @@ from server import errors
 from server.compression import Compression
 from server.kept_responses import ResponseCache
 from server.middleware import SecurityHeaders, content_security_policy
-from server.routes import api, pages
+from server.routes import api, datasets, exports, pages, views
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(datasets.router)
+    app.include_router(views.router)
+    app.include_router(exports.router)
     errors.install(app)
     app.add_middleware(ResponseCache)  # innermost: kept bodies still pass through compression and headers
     app.add_middleware(Compression)

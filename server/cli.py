@@ -73,5 +73,107 @@ def render(out: Path,
     typer.echo(f"wrote {out}")
 
 
+@app.command("import")
+def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file")],
+                dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only, write nothing")] = False,
+                level: Annotated[str | None, typer.Option(help="prefecture or county: settles names such as 临夏")]
+                = None,
+                source: Annotated[str, typer.Option(help="Where the figures come from (required to commit)")] = "",
+                name: Annotated[str, typer.Option(help="Dataset name; the file name by default")] = "",
+                indicator: Annotated[str | None, typer.Option(help="Indicator of a file without an indicator column")]
+                = None,
+                year: Annotated[int | None, typer.Option(help="Year of a file without a year column")] = None,
+                uploader: Annotated[str | None, typer.Option(help="Who imports; your login name by default")] = None,
+                lang: Annotated[str, typer.Option(help="Language of the report: zh or en")] = "zh") -> None:
+    """Import a planner's CSV/XLSX into the store as a new dataset version (or check it with --dry-run).
+
+    Exit code 0: clean (written unless --dry-run); 1: the file has errors, nothing written; 2: unreadable.
+    """
+    import getpass
+
+    from layers.errors import ImportRejectedError, UnreadableFileError
+    from layers.importing.report import Options
+    from layers.importing.service import Upload, run_import
+    from server.app import load_atlas
+
+    if level not in (None, "prefecture", "county"):
+        raise typer.BadParameter("prefecture or county", param_hint="--level")
+    atlas = load_atlas(Settings())
+    upload = Upload(file.read_bytes(), file.name, dry_run, source, name, uploader or getpass.getuser(),
+                    Options(level=level, indicator=indicator, year=year, source=source, lang=lang))
+    with typer.progressbar(length=1, label=f"{file.name}", show_pos=True, width=30) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        try:
+            result = run_import(upload, atlas.catalogue, atlas.matcher, atlas.store, progress)
+        except UnreadableFileError as e:
+            typer.echo(f"\nunreadable: {e}", err=True)
+            raise typer.Exit(2) from e
+        except ImportRejectedError as e:
+            typer.echo("")
+            _print_report(e.report)
+            typer.echo(f"{e} ({e.summary.get('observations', 0)} values read)", err=True)
+            raise typer.Exit(1) from e
+    typer.echo("")
+    _print_report(result["report"])  # type: ignore[arg-type]
+    if dry_run:
+        typer.echo(f"dry run: {result['rows']} values would be written; nothing written")
+    else:
+        typer.echo(f"dataset {result['dataset_id']}: {result['rows']} values written "
+                   f"(map: /map?version={result['dataset_id']})")
+
+
+def _print_report(report: list[dict[str, object]]) -> None:
+    """One line per problem: row, column, problem, suggestion."""
+    for r in report:
+        where = f"row {r['row']}" if r["row"] is not None else "file"
+        col = f" [{r['column']}]" if r["column"] else ""
+        fix = f" → {r['suggestion']}" if r.get("suggestion") else ""
+        typer.echo(f"{r.get('severity', 'error')}: {where}{col}: {r['problem']}{fix}")
+@app.command("export")
+def export(out: Path,
+           fmt: Annotated[str | None, typer.Option("--format", help="png, svg, pdf, csv or xlsx (default: OUT suffix)")]
+           = None,
+           level: Annotated[str, typer.Option()] = "county",
+           indicator: Annotated[str, typer.Option()] = "population",
+           year: Annotated[int | None, typer.Option()] = None,
+           base_year: Annotated[int | None, typer.Option(help="Year to compare with (change columns)")] = None,
+           scheme: Annotated[str, typer.Option()] = "quantiles",
+           k: Annotated[int, typer.Option()] = 5,
+           lang: Annotated[str, typer.Option()] = "zh",
+           width: Annotated[int, typer.Option(help="Pixels at scale 1")] = 1200,
+           height: Annotated[int, typer.Option(help="Pixels at scale 1")] = 900,
+           scale: Annotated[float, typer.Option(help="PNG pixel ratio")] = 2.0) -> None:
+    """Write a view as an image (same classes and colours as the web map) or its values as a table."""
+    from pydantic import ValidationError
+
+    from layers.errors import LayersError
+    from layers.export import ExportOptions, render
+    from layers.snapshot import export_data, table, to_csv, to_xlsx
+    from layers.view import MapView
+    from server.app import load_atlas
+
+    kind = (fmt or out.suffix.lstrip(".")).lower()
+    if kind not in ("png", "svg", "pdf", "csv", "xlsx"):
+        raise typer.BadParameter(f"unknown format {kind!r}: use png, svg, pdf, csv or xlsx", param_hint="--format")
+    try:
+        view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "base_year": base_year,
+                                       "scheme": scheme, "k": k, "lang": lang})
+        opts = ExportOptions(width=width, height=height, scale=scale)
+        atlas = load_atlas(Settings())
+        if kind in ("csv", "xlsx"):
+            df = table(atlas, view)
+            body = to_csv(df) if kind == "csv" else to_xlsx(df)
+        else:
+            body = render(export_data(atlas, view), kind, opts)  # type: ignore[arg-type]
+    except (ValidationError, LayersError) as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+    out.write_bytes(body)
+    typer.echo(f"wrote {out} ({len(body):,} bytes)")
+
+
 if __name__ == "__main__":
     app()

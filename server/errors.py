@@ -10,13 +10,17 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geo.errors import UnknownLevelError
-from layers.errors import NotFoundError, UnknownParameterError
+from layers.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
+from layers.export import ExportError
 
 log = logging.getLogger("ipmap")
 STATUS: dict[type[Exception], int] = {
     UnknownParameterError: 404,
     UnknownLevelError: 422,
     NotFoundError: 404,
+    UnreadableFileError: 400,
+    ImportRejectedError: 422,
+    ExportError: 503,
 }
 
 
@@ -38,7 +42,7 @@ def install(app: FastAPI) -> None:
 
     async def known(request: Request, exc: Exception) -> Response:
         body: dict[str, object] = {"detail": str(exc)}
-        for attr in ("param", "allowed"):
+        for attr in ("param", "allowed", "report", "summary"):
             if hasattr(exc, attr):
                 body[attr] = getattr(exc, attr)
         return _respond(request, STATUS[type(exc)], body)

@@ -36,6 +36,7 @@ class Observation(BaseModel):
     note: str
     source: str
     illustrative: bool
+    derivation: str = ""
 
 
 class RegionDetail(BaseModel):
@@ -62,6 +63,11 @@ class IndicatorOut(BaseModel):
     period_total: bool
     numerator: str | None
     denominator: str | None
+    derive: str | None = None
+    base: str | None = None
+    scale: float = 1.0
+    centre: float | None = None
+    upload: bool = True
     years: dict[str, list[int]]
     levels: list[str]
 

@@ -9,10 +9,13 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import numpy as np
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -21,7 +24,7 @@ from layers.atlas import Atlas
 from layers.backends import IndicatorStore, open_store
 from layers.catalogue import Catalogue
 from layers.seed import ensure_seeded
-from layers.store import Store
+from layers.store import DatasetMeta, Store
 from server.app import create_app
 from server.settings import Settings
 
@@ -95,6 +98,64 @@ def atlas(boundaries: BoundarySet, catalogue: Catalogue, store: IndicatorStore) 
     return Atlas(boundaries, catalogue, store)  # type: ignore[arg-type]
 
 
+YEARS = tuple(range(2016, 2024))
+MADE_UP = "made-up test series (illustrative)"
+
+
+def add_illustrative_years(store: Store, boundaries: BoundarySet, indicator: str = "patent_applications",
+                           years: tuple[int, ...] = YEARS, missing: tuple[str, ...] = ("620821", "620523")) -> int:
+    """A made-up, seeded series for every prefecture and county, marked illustrative, as one dataset."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for level in ("prefecture", "county"):
+        for adcode in boundaries.units(level, 3).adcode:
+            if adcode in missing:
+                continue
+            start = float(rng.integers(20, 900)) * (8 if level == "prefecture" else 1)
+            growth = rng.normal(1.06, 0.08)
+            for i, year in enumerate(years):
+                rows.append({"adcode": adcode, "indicator": indicator, "year": year,
+                             "value": round(start * growth**i), "unit": "件", "source": MADE_UP})
+    meta = DatasetMeta(name="test years", kind="test", source=MADE_UP, illustrative=True)
+    return store.add_dataset(meta, pd.DataFrame(rows).drop_duplicates(["adcode", "year"]))
+
+
+@pytest.fixture
+def years_store(store: Store, boundaries: BoundarySet) -> Store:
+    """The seeded store plus eight made-up years of patent applications."""
+    add_illustrative_years(store, boundaries)
+    return store
+
+
+GAPPY = "pct_applications"  # no seeded county series, so units left out of a made-up series stay missing
+
+
+@pytest.fixture
+def gappy_atlas(boundaries: BoundarySet, catalogue: Catalogue, store: Store) -> Atlas:
+    """The seeded store plus eight made-up years of an indicator, with 620821 and 620523 missing throughout."""
+    add_illustrative_years(store, boundaries, indicator=GAPPY)
+    return Atlas(boundaries, catalogue, store)
+
+
+@pytest.fixture
+def years_atlas(boundaries: BoundarySet, catalogue: Catalogue, years_store: Store) -> Atlas:
+    return Atlas(boundaries, catalogue, years_store)
+
+
+@pytest.fixture
+def years_client(client: TestClient, boundaries: BoundarySet) -> TestClient:
+    """The app with eight made-up years of patent applications in its store."""
+    add_illustrative_years(client.app.state.atlas.store, boundaries)  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def gappy_client(client: TestClient, boundaries: BoundarySet) -> TestClient:
+    """The app with a made-up series in which 620821 and 620523 are missing throughout."""
+    add_illustrative_years(client.app.state.atlas.store, boundaries, indicator=GAPPY)  # type: ignore[attr-defined]
+    return client
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(database=tmp_path / "app.sqlite", token="test-token", _env_file=None)  # type: ignore[call-arg]
@@ -112,12 +173,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app under uvicorn in its own process, as a user would run it."""
+@contextmanager
+def serve(db: Path) -> Iterator[str]:
+    """The real app under uvicorn in its own process, on a given store, as a user would run it."""
     port = free_port()
-    env = os.environ | {"IPMAP_DATABASE": str(tmp_path_factory.mktemp("live") / "live.sqlite"),
-                        "IPMAP_PORT": str(port), "IPMAP_TOKEN": "live-token"}
+    env = os.environ | {"IPMAP_DATABASE": str(db), "IPMAP_PORT": str(port), "IPMAP_TOKEN": "live-token"}
     proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -134,3 +194,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on a fresh store."""
+    with serve(tmp_path_factory.mktemp("live") / "live.sqlite") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_years(tmp_path_factory: pytest.TempPathFactory, boundaries: BoundarySet, catalogue: Catalogue
+               ) -> Iterator[str]:
+    """The real app on a store with eight made-up years of patent applications."""
+    db = tmp_path_factory.mktemp("live-years") / "live.sqlite"
+    s = Store(db)
+    ensure_seeded(s, catalogue)
+    add_illustrative_years(s, boundaries)
+    with serve(db) as url:
+        yield url

@@ -56,13 +56,19 @@ def indicators(request: Request, atlas: AtlasDep) -> Response:
 def values(request: Request, atlas: AtlasDep,
            indicator: str = Query("population", description="Indicator id, see /api/indicators"),
            level: Literal["prefecture", "county"] = Query("county"),
-           year: int | None = Query(None, description="Year; latest with data when omitted")) -> Response:
-    """Values of one indicator and year for every unit of a level, with rank and source; missing units are null."""
-    rv, df = atlas.values(MapView(indicator=indicator, level=level, year=year))
+           year: int | None = Query(None, description="Year; latest with data when omitted"),
+           version: int | None = Query(None, ge=1, description="Data version (dataset id); newest when omitted"),
+           ) -> Response:
+    """Values of one indicator and year for every unit of a level, with rank and source; missing units are null.
+
+    Derived indicators (per 10,000 residents, growth, shares, progress) are computed from the stored inputs of
+    that version; each value's note names its inputs.
+    """
+    rv, df = atlas.values(MapView(indicator=indicator, level=level, year=year, version=version))
     payload = {
         "indicator": rv.indicator.id, "level": level, "year": rv.year, "years": list(rv.years),
         "unit": rv.indicator.unit, "illustrative": bool(df["illustrative"].any()),
-        "data_version": atlas.version(), "values": records(df),
+        "data_version": version or atlas.version(), "values": records(df),
     }
     return cached_json(request, payload)
 

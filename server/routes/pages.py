@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from layers.atlas import Atlas
 from layers.classify import MAX_K, MIN_K
 from layers.i18n import t
+from layers.ranking import ranking_for
 from layers.view import MapView
 from server.caching import cached
 from server.deps import AtlasDep
@@ -18,19 +19,29 @@ router = APIRouter(include_in_schema=False)
 SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
 
 
+def ranking_context(request: Request, atlas: Atlas, view: MapView) -> dict[str, object]:
+    """The ranking beside a map, the links that carry the view, and the embed snippet."""
+    rv, base, table = ranking_for(atlas, view)
+    query = view.query()
+    src = f"{str(request.base_url).rstrip('/')}/embed?{query}"
+    snippet = (f'<iframe src="{src}" title="{atlas.title(rv)}" width="100%" height="520" '
+               'style="border:0;max-width:100%" loading="lazy"></iframe>')
+    return {"ranking": table.to_dict("records"), "base": base, "query": query, "embed_snippet": snippet,
+            "has_per_10k": bool(table["per_10k"].notna().any()), "has_share": bool(table["share"].notna().any())}
+
+
 def page_context(request: Request, atlas: Atlas, view: MapView) -> dict[str, object]:
     """Everything a map page shows: the map parts, the picker choices and the ranking beside the map."""
     parts = atlas.render_map(view)
     rv, values = atlas.values(view)
     lang = view.lang
     mappable = [i for i in atlas.indicators() if view.level in i["levels"]]
-    ranking = values.sort_values(["rank", "adcode"], na_position="last")
-    return {
+    return ranking_context(request, atlas, view) | {
         "lang": lang, "t": lambda key, **kw: t(key, lang, **kw), "view": view, "rv": rv, "map": parts,
         "indicators": mappable, "years": rv.years, "schemes": SCHEMES, "ks": range(MIN_K, MAX_K + 1),
-        "ranking": ranking.to_dict("records"), "unit": rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
+        "unit": rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         "other_lang_query": view.model_copy(update={"lang": "en" if lang == "zh" else "zh"}).query(),
-        "query": view.query(), "illustrative": bool(values["illustrative"].any()),
+        "illustrative": bool(values["illustrative"].any()),
         "data_version": atlas.version(),
     }
 

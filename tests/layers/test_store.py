@@ -81,3 +81,22 @@ def test_a_failed_write_changes_nothing(store: Store) -> None:
     assert store.version() == before_version
     assert len(store.observations()) == before_rows
     assert population(store)["620102"] == 1_484_016
+
+
+def test_every_quantified_baseline_of_the_plan_is_loaded(store: Store) -> None:
+    obs = store.observations()
+    plan = obs[obs.source.str.contains("十三五")]
+    got = {(r.indicator, r.year, r.value) for r in plan.itertuples()}
+    # the figures of 一、发展基础, each a number the plan states for Gansu
+    for fact in [("patent_applications_period_total", 2015, 51128), ("patent_grants_period_total", 2015, 22793),
+                 ("patent_applications_growth", 2015, 32.6), ("patent_grants_growth", 2015, 29.9),
+                 ("invention_patents_per_10k", 2015, 1.59), ("invention_patents_per_10k", 2010, 0.45),
+                 ("enforcement_cases", 2015, 800), ("enforcement_campaigns", 2015, 6),
+                 ("prefectures_with_enforcement_units", 2015, 2), ("pledge_financing", 2015, 10),
+                 ("patent_award_patents", 2015, 50), ("patent_award_new_sales", 2015, 200),
+                 ("patent_award_new_taxes", 2015, 30), ("ip_advantage_enterprises", 2015, 101),
+                 ("national_ip_pilot_cities", 2015, 3), ("strong_county_pilots", 2015, 10),
+                 ("provincial_ip_pilot_parks", 2015, 3), ("prefectures_with_ip_offices", 2015, 14),
+                 ("counties_with_ip_offices", 2015, 34), ("ip_standard_enterprises", 2015, 20)]:
+        assert fact in got, fact
+    assert len(store.targets()) == 19

@@ -106,6 +106,19 @@ def test_concurrent_writers_get_consecutive_versions_in_commit_order(location: t
             s.close()
 
 
+def test_one_dataset_reads_back_as_written(store: IndicatorStore) -> None:
+    rows = pd.concat([one_row(5.0), one_row(6.0, adcode="620103")], ignore_index=True)
+    v = store.add_dataset(DatasetMeta(name="two rows", kind="upload", source="test", uploader="bench",
+                                      illustrative=True), rows)
+    meta = store.dataset(v)
+    assert meta is not None and meta["name"] == "two rows" and meta["row_count"] == 2
+    assert meta["uploader"] == "bench" and bool(meta["illustrative"]) is True
+    assert store.dataset(v + 1) is None
+    written = store.dataset_observations(v)
+    assert list(written.adcode) == ["620102", "620103"] and list(written.value) == [5.0, 6.0]
+    assert list(written.qualifier) == ["=", "="] and list(written.period) == ["", ""]
+
+
 def test_postgres_dialect_keeps_doubles_and_named_parameters() -> None:
     ddl = pg_schema()
     assert "REAL" not in ddl and "value DOUBLE PRECISION NOT NULL" in ddl

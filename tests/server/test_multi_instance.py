@@ -1,5 +1,5 @@
-"""Two app processes on one PostgreSQL database, as behind a reverse proxy: a dataset written beside them is what
-both serve, and each one's cached maps are invalidated by the store version it reads from the shared database."""
+"""Two app processes on one PostgreSQL database, as behind a reverse proxy: a dataset uploaded through one, or
+written beside them, is what both serve; each one's kept maps go stale by the version read from the database."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from layers.seed import ensure_seeded
 from layers.store import DatasetMeta
 
 ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "multi-instance-token"
 
 
 def free_port() -> int:
@@ -56,7 +57,7 @@ def two_instances(location: tuple[Path, str | None]) -> Iterator[list[str]]:
     try:
         for _ in range(2):
             port = free_port()
-            env = os.environ | {"IPMAP_DATABASE": str(database), "IPMAP_PORT": str(port)}
+            env = os.environ | {"IPMAP_DATABASE": str(database), "IPMAP_PORT": str(port), "IPMAP_TOKEN": TOKEN}
             env.pop("IPMAP_DATABASE_URL", None)
             if url:
                 env["IPMAP_DATABASE_URL"] = url
@@ -78,9 +79,26 @@ def county_value(base: str, adcode: str) -> tuple[int, float | None]:
     return body["data_version"], next(v["value"] for v in body["values"] if v["adcode"] == adcode)
 
 
-def test_a_write_is_served_by_every_instance(two_instances: list[str], location: tuple[Path, str | None],
+def upload_through_one_is_served_by_the_other(a: str, b: str) -> None:
+    url = "/api/values?indicator=valid_invention_patents&level=county&year=2023"
+    before = httpx.get(b + "/healthz").json()["data_version"]
+    kept = httpx.get(b + url)  # B keeps this response for the current version
+    assert kept.status_code in (200, 404)
+    csv = "地区,指标,年份,数值\n城关区,有效发明专利量,2023,2968\n".encode("gbk")
+    r = httpx.post(a + "/api/datasets", params={"source": "multi-instance test", "level": "county"},
+                   headers={"Authorization": f"Bearer {TOKEN}"}, files={"file": ("one.csv", csv)})
+    assert r.status_code == 200, r.text
+    assert httpx.get(b + "/healthz").json()["data_version"] == before + 1
+    body = httpx.get(b + url).json()
+    assert body["data_version"] == before + 1
+    assert next(v for v in body["values"] if v["adcode"] == "620102")["value"] == 2968
+
+
+def test_writes_are_served_by_every_instance(two_instances: list[str], location: tuple[Path, str | None],
                                              catalogue: Catalogue) -> None:
     a, b = two_instances
+    upload_through_one_is_served_by_the_other(a, b)  # a planner's upload through the proxy lands on one instance
+    # ... and a dataset written beside the apps (another tool on the shared database) reaches both.
     versions = {httpx.get(u + "/healthz").json()["data_version"] for u in (a, b)}
     assert len(versions) == 1, "both instances read the same store"
     before = versions.pop()

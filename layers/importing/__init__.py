@@ -1,0 +1,1 @@
+"""Planner import: read CSV/XLSX as planners keep them, match regions, parse values, validate, commit atomically."""

@@ -1,0 +1,69 @@
+"""One import from bytes to a new dataset version: read, validate, and commit only a file with no errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layers.catalogue import Catalogue
+from layers.errors import ImportRejectedError
+from layers.i18n import t
+from layers.importing.read import read_table
+from layers.importing.regions import RegionMatcher
+from layers.importing.report import Issue, Options, Validated
+from layers.importing.validate import Progress, validate
+from layers.importing.values import looks_like_formula
+from layers.store import DatasetMeta, Store
+
+MAX_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The file and what comes with it."""
+
+    data: bytes
+    file_name: str
+    dry_run: bool = False
+    source: str = ""
+    name: str = ""
+    uploader: str = ""
+    options: Options = Options()
+
+
+def check(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher,
+          progress: Progress | None = None) -> Validated:
+    """Read and validate; raises UnreadableFileError for a file that cannot be read at all."""
+    table = read_table(upload.data, upload.file_name)
+    result = validate(table, catalogue, matcher, upload.options, progress)
+    lang = upload.options.lang
+    for field, text in (("source", upload.source), ("name", upload.name), ("uploader", upload.uploader)):
+        if looks_like_formula(text) or text.startswith(("=", "+", "-", "@")):
+            result.issues.append(Issue(None, field, "text_formula", t("imp_text_formula", lang, text=text[:40]),
+                                       t("imp_text_formula_fix", lang)))
+        elif len(text) > MAX_TEXT:
+            result.issues.append(Issue(None, field, "too_long", f"{field}: more than {MAX_TEXT} characters", None))
+    if not upload.dry_run and not upload.source.strip():
+        result.issues.append(Issue(None, "source", "source_required", t("imp_source_required", lang),
+                                   t("imp_source_required_fix", lang)))
+    return result
+
+
+def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, store: Store,
+               progress: Progress | None = None) -> dict[str, object]:
+    """Dry run: the report. Commit: a new dataset version, written in one transaction, only if there are no errors.
+
+    Raises ImportRejectedError (with the report) when any row has an error; the store is then untouched.
+    """
+    result = check(upload, catalogue, matcher, progress)
+    summary = result.summary
+    if result.errors:
+        n = len(result.errors)
+        raise ImportRejectedError(t("imp_rejected", upload.options.lang, n=n), result.report(), summary)
+    dataset_id = None
+    if not upload.dry_run:
+        meta = DatasetMeta(name=upload.name.strip() or upload.file_name or "upload", kind="upload",
+                           source=upload.source.strip(), file_name=upload.file_name,
+                           uploader=upload.uploader.strip())
+        dataset_id = store.add_dataset(meta, result.observations)
+    return {"dry_run": upload.dry_run, "dataset_id": dataset_id, "rows": len(result.observations),
+            "report": result.report(), "summary": summary}

@@ -1,0 +1,71 @@
+"""Compare, timeline, briefing, embed snippet and region series over HTTP."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.server.test_pages import EXTERNAL
+
+HTML = {"Accept": "text/html"}
+IND = "indicator=patent_applications"
+LEGEND = re.compile(r'<div id="html_control_(\w+)" class="ipmap-control ipmap-legend" hidden>(.*?)</div></div>')
+
+
+def test_compare_page_has_three_maps_with_one_legend_for_both_years(years_client: TestClient) -> None:
+    r = years_client.get(f"/compare?{IND}&year=2023&base_year=2016", headers=HTML)
+    assert r.status_code == 200 and not EXTERNAL.search(r.text)
+    legends = [body for _, body in LEGEND.findall(r.text)]
+    assert len(legends) == 3
+    rows = [re.findall(r'background:(#\w+)"></i>([^<]+)', lg) for lg in legends]
+    assert rows[0] == rows[1] and rows[0] != rows[2]  # same classes, same colours; the change map its own
+    assert "#f7f7f7" in legends[2] and "2016→2023" in r.text
+    assert "L.Map.Sync.js" in r.text and r.text.count('id="ipmap-hatch"') == 1
+    assert len(set(re.findall(r'id="(map_\w+)"', r.text))) == 3  # ids do not collide
+
+
+def test_compare_needs_an_earlier_year(client: TestClient) -> None:
+    r = client.get("/compare?indicator=population", headers=HTML)
+    assert r.status_code == 404 and "base_year" in r.text
+
+
+def test_map_page_ranking_has_change_per_10k_share_and_embed_snippet(years_client: TestClient) -> None:
+    r = years_client.get(f"/map?level=prefecture&{IND}&region=620100", headers=HTML)
+    assert r.status_code == 200
+    assert 'data-sort="change"' in r.text and 'data-sort="rank-change"' in r.text and 'data-sort="per10k"' in r.text
+    assert 'data-region="620100"' in r.text and 'tr data-adcode="620100"' in r.text
+    assert "&lt;iframe src=&#34;http://testserver/embed?level=prefecture&amp;indicator=patent_applications" in r.text
+    assert "/export.png?level=prefecture&amp;indicator=patent_applications&amp;region=620100" in r.text
+    assert "ipmap-spark" in r.text  # sparklines in the tooltips
+    assert "/static/js/ipmap.js" in r.text
+
+
+def test_timeline_embeds_per_year_fills(years_client: TestClient) -> None:
+    r = years_client.get(f"/timeline?{IND}&level=prefecture", headers=HTML)
+    assert r.status_code == 200 and 'id="ipmap-timeline-data"' in r.text and 'type="range"' in r.text
+    assert r.text.count('"620100": [') >= 2  # fills and values of one unit
+
+
+def test_briefing_page_in_chinese_and_english(years_client: TestClient) -> None:
+    r = years_client.get(f"/briefing?{IND}&level=county", headers=HTML)
+    assert r.status_code == 200 and not EXTERNAL.search(r.text)
+    assert "规划目标完成情况" in r.text and "每万人口发明专利拥有量" in r.text and "前 10 位" in r.text
+    assert "/export.svg?" in r.text and "@page" not in r.text and "briefing.css" in r.text
+    en = years_client.get(f"/briefing?{IND}&lang=en", headers=HTML)
+    assert "Key figures against the plan" in en.text and "Invention patents in force per 10,000 people" in en.text
+
+
+def test_region_series_json_svg_and_partial(years_client: TestClient) -> None:
+    r = years_client.get("/api/regions/620102/series?indicator=patent_applications")
+    body = r.json()
+    assert r.status_code == 200 and body["years"] == list(range(2016, 2024)) and body["illustrative"]
+    assert body["svg"].startswith("<svg") and body["target"] is None
+    tgt = years_client.get("/api/regions/620000/series?indicator=invention_patents_per_10k").json()
+    assert tgt["target"]["year"] == 2020 and "ipmap-target" in tgt["svg"]
+    svg = years_client.get("/regions/620000/series.svg?indicator=invention_patents_per_10k")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    part = years_client.get("/regions/620102/series?indicator=patent_applications", headers=HTML)
+    assert "<figure" in part.text and "示意数据" in part.text and "<html" not in part.text
+    assert years_client.get("/api/regions/999999/series").status_code == 404
+    assert years_client.get("/api/regions/620102/series?indicator=nope").status_code == 404
