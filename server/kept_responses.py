@@ -95,7 +95,9 @@ class ResponseCache:
     async def _replay(self, kept: Kept, scope: Scope, send: Send) -> None:
         match = Headers(scope=scope).get("if-none-match", "")
         if kept.etag in [t.strip().removeprefix("W/") for t in match.split(",")]:
-            headers = [(k, v) for k, v in kept.headers if k.lower() in (b"etag", b"cache-control", b"vary")]
+            # What a 304 may update on the cached copy; a page's own policy travels with it, as the route sends it.
+            headers = [(k, v) for k, v in kept.headers
+                       if k.lower() in (b"etag", b"cache-control", b"vary", b"content-security-policy")]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
