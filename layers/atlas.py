@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
+import folium
 import geopandas as gpd
 import pandas as pd
 
@@ -23,12 +24,16 @@ from layers.derive import Hierarchy, derive
 from layers.errors import NotFoundError, UnknownParameterError
 from layers.i18n import t
 from layers.importing.regions import RegionMatcher
+from layers.locator_svg import SvgLocator
 from layers.mapnotes import map_notes
 from layers.memo import Memo
 from layers.plans import load_plans
+from layers.search import Entry, build_index
 from layers.series import sparkline_column
 from layers.store import Store
 from layers.view import MapView, ResolvedView, resolve
+from layers.zone_layer import ZoneOverlay, build_overlay
+from layers.zones import Units, ZoneBook
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
@@ -45,6 +50,10 @@ class Atlas:
     store: Store
     tile_url: str | None = None
     tile_attribution: str = ""
+    zones: ZoneBook = field(default_factory=ZoneBook.load)
+    units: Units = field(init=False, repr=False)
+    search_index: list[Entry] = field(init=False, repr=False)
+    locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
     _obs: OrderedDict[int, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
@@ -52,6 +61,13 @@ class Atlas:
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
     _memo: Memo = field(default_factory=Memo, repr=False)
+    _derived: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.units = Units.of(self.boundaries.regions)
+        self.zones.check(self.units)
+        self.search_index = build_index(self.boundaries.regions, list(self.zones.zones))
+        self.locator = SvgLocator.build(self.boundaries.units("county", 3), self.boundaries.units("prefecture", 3))
 
     def version(self) -> int:
         """The store version: changes on every import, so caches keyed by it invalidate themselves."""
@@ -95,7 +111,7 @@ class Atlas:
         """Adcodes of the units of one level."""
         return self._memo.get(("adcodes", level), lambda: set(self.boundaries.units(level, len(LODS) - 1).adcode))
 
-    def units(self, level: str, lod: int) -> gpd.GeoDataFrame:
+    def page_units(self, level: str, lod: int) -> gpd.GeoDataFrame:
         """Units of a level at a LOD with coordinates rounded for the page: computed once, then shared read-only."""
         return self._memo.get(("units", level, lod),
                               lambda: rounded(self.boundaries.units(level, lod), lod_by_id(lod).decimals))
@@ -108,7 +124,7 @@ class Atlas:
         """Units of the view's level joined with its values, classified."""
         rv = self.resolve(view)
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        frame = join_values(self.units(view.level, lod), self.observations(view.version), rv.indicator.id, rv.year)
+        frame = join_values(self.page_units(view.level, lod), self.observations(view.version), rv.indicator.id, rv.year)
         return rv, frame
 
     def title(self, rv: ResolvedView) -> str:
@@ -131,10 +147,45 @@ class Atlas:
         classified, classes, fills = classify_frame(frame, view.scheme, view.k, centre=rv.indicator.centre)
         notes = map_notes(rv.indicator, view.level, self.catalogue, view.lang)
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
-                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution)
+                      self.boundaries.neighbours(), self.tile_url, self.tile_attribution,
+                      zones=self.zone_overlay(view, list(frame.adcode)))
         parts = render_parts(m) | {"title": self.title(rv)}
         with self._lock:
             self._renders[key] = parts
+            while len(self._renders) > RENDER_CACHE_SIZE:
+                self._renders.popitem(last=False)
+        return parts
+
+    def zone_overlay(self, view: MapView, adcodes: list[str]) -> ZoneOverlay | None:
+        """The zones to draw over a view's map (None when the view turns them off)."""
+        if not view.zones:
+            return None
+        lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
+        return build_overlay(self.zones, view.zones_year, self.boundaries.units("county", lod), self.units,
+                             adcodes, view.lang, lod_by_id(lod).decimals)
+
+    def derived(self, name: str, build: Callable[[pd.DataFrame], object]) -> object:
+        """A table computed from the observations (ranks and the like), rebuilt only when the store changes."""
+        v = self.version()
+        with self._lock:
+            hit = self._derived.get(name)
+            if hit is not None and hit[0] == v:
+                return hit[1]
+        value = build(self.observations(v))
+        with self._lock:
+            self._derived[name] = (v, value)
+        return value
+
+    def render_cached(self, key: tuple[object, ...], build: Callable[[], folium.Map]) -> dict[str, str]:
+        """Head, body and script of any map, built once per key (plus store version) and kept in the LRU cache."""
+        full = (*key, self.version())
+        with self._lock:
+            if full in self._renders:
+                self._renders.move_to_end(full)
+                return self._renders[full]
+        parts = render_parts(build())
+        with self._lock:
+            self._renders[full] = parts
             while len(self._renders) > RENDER_CACHE_SIZE:
                 self._renders.popitem(last=False)
         return parts

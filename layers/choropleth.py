@@ -18,6 +18,7 @@ from layers.fmt import esc, number
 from layers.i18n import t
 from layers.legend import legend_html, title_html
 from layers.palettes import DEFAULT_SEQUENTIAL, NO_DATA_FILL, OUTLINE, colours, diverging_colours
+from layers.zone_layer import ZoneOverlay
 
 LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/static/vendor/leaflet/leaflet.css"
@@ -90,10 +91,12 @@ def tooltip_properties(frame: gpd.GeoDataFrame, text: MapText) -> pd.DataFrame:
 
 def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str], text: MapText,
               neighbours: gpd.GeoDataFrame | None = None, tile_url: str | None = None,
-              tile_attribution: str = "", id_prefix: str = "", role: str = "main") -> folium.Map:
+              tile_attribution: str = "", id_prefix: str = "", role: str = "main",
+              zones: ZoneOverlay | None = None) -> folium.Map:
     """A Folium map from a classified frame: no tiles unless a URL is given, vendored Leaflet, SVG paths.
 
-    id_prefix keeps element ids unique when several maps share a page; role names the map to static/js.
+    id_prefix keeps element ids unique when several maps share a page; role names the map to static/js;
+    zones, when given, are drawn over the choropleth and named in its tooltip.
     """
     minx, miny, maxx, maxy = frame.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
@@ -111,23 +114,30 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
     add_hatch_pattern(m)
     props = tooltip_properties(frame, text)
     extra = [c for c in ("tip_change", "tip_series") if c in frame.columns]  # pre-escaped HTML/SVG
+    if zones is not None:
+        props["tip_zones"] = [zones.labels.get(a, "—") for a in frame["adcode"]]
+    labels = ["region", "value", "rank", "source"] + (["zones"] if zones is not None else [])
     data = gpd.GeoDataFrame(
         {"adcode": frame["adcode"], "fill": frame["fill"], **{c: props[c] for c in props.columns},
          **{c: frame[c].fillna("") for c in extra}},
         geometry=frame.geometry.values, crs=frame.crs,
     )
+    fields = list(props.columns)
     layer = folium.GeoJson(
-        feature_collection(data), name=esc(text.title),
+        feature_collection(data), name=esc(text.title), control=False,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": OUTLINE, "weight": 0.6,
                                   "fillOpacity": 0.85},
         highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip_name", "tip_value", "tip_rank", "tip_source", *extra],
-                                      aliases=[esc(t(k, text.lang)) for k in ("region", "value", "rank", "source")]
+        tooltip=folium.GeoJsonTooltip(fields=[*fields, *extra],
+                                      aliases=[esc(t(k, text.lang)) for k in labels]
                                       + [esc(t(c, text.lang)) for c in extra],
                                       sticky=True, class_name="ipmap-tooltip"),
         smooth_factor=0.5,
     ).add_to(m)
     LayerRegistry(layer, role).add_to(m)
+    if zones is not None:
+        zones.add_to(m)
+        folium.LayerControl(position="topright", collapsed=True).add_to(m)
     illustrative = bool(frame["illustrative"].any())
     sources = sorted(set(frame["source"].dropna()))
     HtmlControl(title_html(text.title, sources, text.lang, illustrative, text.notes), "topleft",

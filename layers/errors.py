@@ -24,6 +24,10 @@ class NotFoundError(LayersError):
         super().__init__(f"no {what} {key!r}")
 
 
+class ZoneDataError(LayersError):
+    """The zones file names an adcode, type or parent zone that does not exist; says which."""
+
+
 class UnreadableFileError(LayersError):
     """An upload that cannot be read at all: wrong encoding, not CSV or XLSX, empty, too big once unpacked."""
 

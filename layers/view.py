@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from layers.catalogue import Catalogue, Indicator
 from layers.errors import UnknownParameterError
 
 MapLevel = Literal["prefecture", "county"]
+# A year of the zone terms; an empty form field ("all years" in a select) means no year.
+OptionalYear = Annotated[Annotated[int, Field(ge=1949, le=2100)] | None,
+                         BeforeValidator(lambda v: None if v == "" else v)]
 DEFAULT_INDICATOR = "population"
 
 
@@ -27,6 +30,8 @@ class MapView(BaseModel):
     k: int = Field(5, ge=2, le=9, description="Number of classes")
     lang: Literal["zh", "en"] = Field("zh", description="Language of labels")
     lod: int | None = Field(None, ge=0, le=3, description="Boundary level of detail; default fits the initial zoom")
+    zones: bool = Field(True, description="Draw the plan's zones and the IP designations over the map")
+    zones_year: OptionalYear = Field(None, description="Only designations in force in this year; all when omitted")
     version: int | None = Field(None, ge=1, description="Data version (dataset id) to draw, see /api/datasets; "
                                                         "default is the newest")
     # Comparison and selection state, so a compared or highlighted view is a link too.
@@ -39,7 +44,8 @@ class MapView(BaseModel):
         """The view as a URL query string, so a view can be sent to a colleague as a link."""
         data = self.model_dump(exclude_none=True) | override
         defaults = MapView().model_dump(exclude_none=True)
-        return urlencode({k: v for k, v in data.items() if v is not None and defaults.get(k) != v or k == "level"})
+        kept = {k: v for k, v in data.items() if v is not None and defaults.get(k) != v or k == "level"}
+        return urlencode({k: str(v).lower() if isinstance(v, bool) else v for k, v in kept.items()})
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from layers.backends import open_store
 from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
-from server import errors
+from layers.zones import ZoneBook
+from server import errors, templating
 from server.compression import Compression
 from server.kept_responses import ResponseCache
 from server.middleware import SecurityHeaders, content_security_policy
-from server.routes import api, datasets, exports, pages, views
+from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,8 @@ def load_atlas(settings: Settings) -> Atlas:
     store = open_store(settings.database, settings.database_url)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
-    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution)
+    return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
+                 ZoneBook.load(settings.zones))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
+    templating.configure(app.state.templates)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -81,6 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(views.router)
     app.include_router(exports.router)
+    app.include_router(zones.router)
+    app.include_router(regions.router)
+    app.include_router(search.router)
     errors.install(app)
     app.add_middleware(ResponseCache)  # innermost: kept bodies still pass through compression and headers
     app.add_middleware(Compression)

@@ -93,3 +93,69 @@ class Values(BaseModel):
     illustrative: bool
     data_version: int
     values: list[Value]
+
+
+class ZoneOut(BaseModel):
+    id: str
+    type: str
+    type_label: str
+    name_zh: str
+    name_en: str
+    name: str
+    in_plan: bool
+    members: list[str]
+    members_known: bool
+    member_count: int | None
+    partial: bool
+    members_text: str
+    start: str | None
+    end: str | None
+    as_of: str | None
+    term: str
+    part_of: str | None
+    active: bool
+    url: str
+
+
+class CitationOut(BaseModel):
+    source: str
+    section: str
+    quote: str
+    confidence: str
+
+
+class ZoneComparison(BaseModel):
+    indicator: str
+    year: int
+    unit: str
+    members_with_data: int
+    members: int
+    complete: bool
+    zone: float | None
+    rest: float | None
+    province: float | None
+    share: float | None
+    zone_per_10k: float | None
+    rest_per_10k: float | None
+    sources: list[str]
+    illustrative: bool
+
+
+class ZoneDetail(ZoneOut):
+    basis: str
+    note: str
+    stat_adcode: str | None
+    member_units: list[RegionRef]
+    counties: list[RegionRef]
+    citations: list[CitationOut]
+    comparison: list[ZoneComparison]
+
+
+class SearchHit(BaseModel):
+    kind: str
+    key: str
+    name_zh: str
+    name_en: str
+    level: str
+    url: str
+    score: int

@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo.boundaries import DEFAULT_CACHE
+from layers.zones import DEFAULT_ZONES
 
 
 class Settings(BaseSettings):
@@ -22,6 +23,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="PostgreSQL URL (postgresql://user@host/db) shared by several "
                                      "instances; when set it replaces the SQLite file")
     boundaries: Path = Field(DEFAULT_CACHE, description="Boundary cache built by `ipmap build-boundaries`")
+    zones: Path = Field(DEFAULT_ZONES, description="Zones and designations file (TOML), checked against the boundaries")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
     tile_attribution: str = Field("", description="Attribution shown for the tile layer")
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")

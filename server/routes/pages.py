@@ -42,7 +42,7 @@ def page_context(request: Request, atlas: Atlas, view: MapView) -> dict[str, obj
         "unit": rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         "other_lang_query": view.model_copy(update={"lang": "en" if lang == "zh" else "zh"}).query(),
         "illustrative": bool(values["illustrative"].any()),
-        "data_version": atlas.version(),
+        "data_version": atlas.version(), "zone_years": atlas.zones.years(),
     }
 
 

@@ -81,6 +81,7 @@
       select(tr.getAttribute("data-adcode"), "table");
     });
     tr.addEventListener("keydown", function (e) {
+      if (e.target !== tr) return;  // Enter on the region link inside the row follows the link
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(tr.getAttribute("data-adcode"), "table"); }
     });
   });

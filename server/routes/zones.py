@@ -1,0 +1,48 @@
+"""Zone pages and JSON: the list of zones and designations, and one zone with its members and comparison."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from layers import public
+from layers.view import MapView, OptionalYear
+from server.caching import cached_json
+from server.deps import AtlasDep
+from server.routes.pages import render
+from server.schemas import ZoneDetail, ZoneOut
+from server.templating import page_context
+
+router = APIRouter()
+Lang = Literal["zh", "en"]
+LangQ = Query("zh", description="Language of labels")
+YearParam = Annotated[OptionalYear, Query(description="Mark the designations in force in this year; all when omitted")]
+
+
+@router.get("/zones", include_in_schema=False)
+def zones_page(request: Request, atlas: AtlasDep, lang: Lang = LangQ, year: YearParam = None) -> Response:
+    """Every zone named in the plan and every IP designation, with members and terms."""
+    data = public.zones_page(atlas, year, lang)
+    map_query = MapView(lang=lang, zones_year=year).query()
+    return render(request, "zones.html", page_context(request, lang, map_query=map_query, **data))
+
+
+@router.get("/zones/{zone_id}", include_in_schema=False)
+def zone_page(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ) -> Response:
+    """One zone: map, member counties, the plan's words, and the zone against the rest of the province."""
+    return render(request, "zone.html", page_context(request, lang, **public.zone_page(atlas, zone_id, lang)))
+
+
+@router.get("/api/zones", response_model=list[ZoneOut], tags=["zones"])
+def zones_json(request: Request, atlas: AtlasDep, year: YearParam = None, lang: Lang = LangQ) -> Response:
+    """Every zone and designation: members (adcodes; empty and members_known=false when unknown), type and term."""
+    data = public.zones_page(atlas, year, lang)
+    return cached_json(request, data["plan"] + data["designations"])
+
+
+@router.get("/api/zones/{zone_id}", response_model=ZoneDetail, tags=["zones"])
+def zone_json(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ) -> Response:
+    """One zone: members, the counties they cover, citations, and the comparison with the rest of the province."""
+    return cached_json(request, public.zone_json(atlas, zone_id, lang))

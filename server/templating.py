@@ -1,0 +1,46 @@
+"""Template helpers every page shares: the language switch link and the labels of the page's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from layers.fmt import number, qualified
+from layers.i18n import t
+
+
+def lang_href(request: Request, lang: str) -> str:
+    """The same page in the other language: the query kept, `lang` switched (Chinese is the default, so dropped)."""
+    other = "zh" if lang == "en" else "en"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    if other == "en":
+        query.append(("lang", "en"))
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def labels(lang: str) -> Callable[..., str]:
+    """t() bound to one language, for templates: {{ t('zones') }}."""
+    return lambda key, **kw: t(key, lang, **kw)
+
+
+def page_context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
+    """What the shared header and layout need, plus the page's own values."""
+    return {"request": request, "lang": lang, "t": labels(lang), "lang_q": "?lang=en" if lang == "en" else "",
+            "q": request.query_params.get("q", "")} | extra
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """'23.5%'; a dash when missing."""
+    return "—" if value is None else f"{value:.{decimals}f}%"
+
+
+def configure(templates: Jinja2Templates) -> None:
+    """Filters the page templates use."""
+    templates.env.filters["number"] = number
+    templates.env.filters["percent"] = percent
+    templates.env.filters["qualified"] = lambda v, q="=": qualified(v, q or "=")
+    templates.env.globals["lang_href"] = lang_href

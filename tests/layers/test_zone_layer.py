@@ -1,0 +1,96 @@
+"""The zone overlay on the choropleth: hatch and outline per type, a key, a layer switch, membership in tooltips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from layers.atlas import Atlas
+from layers.view import MapView
+from layers.zone_layer import PATTERNS_SVG, STYLES, build_overlay, zone_labels
+from layers.zones import ZONE_TYPES, ZoneBook
+
+
+def html_of(atlas: Atlas, view: MapView) -> str:
+    return "".join(atlas.render_map(view).values())
+
+
+def in_json(text: str) -> str:
+    """How a string appears inside the GeoJSON Folium writes (ASCII-escaped, & as \u0026)."""
+    return json.dumps(text)[1:-1].replace("&", "\\u0026")
+
+
+def test_zones_are_drawn_over_the_county_map(atlas: Atlas) -> None:
+    html = html_of(atlas, MapView(level="county"))
+    assert 'id="ipmap-zone-diag45"' in html and "url(#ipmap-zone-diag135)" in html
+    assert "ipmap-zonekey" in html and "L.control.layers" in html
+    assert html.count('"interactive": false') >= 2 * 6  # halo and hatched outline of six types never catch the mouse
+    assert "改革试验区" in html and "区域特色示范区" in html and "国家级新区" in html
+
+
+def test_tooltip_shows_membership_beside_the_value(atlas: Atlas) -> None:
+    html = html_of(atlas, MapView(level="county"))
+    assert '"tip_zones"' in html
+    assert in_json("兰白科技创新改革试验区；兰州新区（部分）") in html  # 永登县, 皋兰县
+    assert in_json("敦煌文化产业示范区") in html
+
+
+def test_prefecture_map_says_which_prefectures_contain_members(atlas: Atlas) -> None:
+    html = html_of(atlas, MapView(level="prefecture", lang="en"))
+    assert in_json("Dunhuang Cultural Industry Demonstration Zone (contains members)") in html
+    assert in_json("Lanzhou New Area (contains members)") in html
+
+
+def test_zones_can_be_switched_off(atlas: Atlas) -> None:
+    html = html_of(atlas, MapView(level="county", zones=False))
+    assert "ipmap-zone" not in html and "L.control.layers" not in html and '"tip_zones"' not in html
+
+
+def test_zones_as_of_a_year(atlas: Atlas) -> None:
+    def key(year: int | None) -> str:
+        return build_overlay(atlas.zones, year, atlas.boundaries.units("county", 3), atlas.units, [], "zh").key
+
+    assert "知识产权试点示范城市 (2)" in key(None)
+    assert "知识产权试点示范城市 (1)" in key(2019) and "2019年在册" in key(2019)
+    assert "知识产权试点示范城市" not in key(2021)
+    assert "地理标志产品保护示范区 (1)" in key(2019) and "地理标志产品保护示范区 (2)" in key(2023)
+    assert "改革试验区 (1)" in key(2010)  # the plan's zones state no term: shown every year, and said so
+    assert "规划中的区域未注明期限" in key(2010)
+
+
+def test_key_says_what_is_not_drawn(atlas: Atlas) -> None:
+    key = build_overlay(atlas.zones, None, atlas.boundaries.units("county", 3), atlas.units, [], "en").key
+    unknown = sum(1 for z in atlas.zones.zones if not z.members)
+    assert f"{unknown} more with members unpublished or undefined, not drawn" in key
+
+
+def test_every_type_has_a_style_a_label_and_a_pattern() -> None:
+    from layers.i18n import MESSAGES
+
+    for ty in ZONE_TYPES:
+        assert f'id="ipmap-zone-{STYLES[ty].pattern}"' in PATTERNS_SVG
+        assert MESSAGES[f"zone_type_{ty}"]["zh"] and MESSAGES[f"zone_type_{ty}"]["en"]
+
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+def evil_book(tmp_path: Path) -> ZoneBook:
+    p = tmp_path / "zones.toml"
+    p.write_text(
+        'plan_source = "</script><script>alert(2)</script>"\n'
+        f'[[zone]]\nid = "evil"\ntype = "reform_zone"\nname_zh = \'{EVIL}\'\nname_en = \'{EVIL}\'\n'
+        'members = ["620982"]\nbasis_zh = "<b>x</b>"\n[[zone.cite]]\nsection = "s"\nquote = "<i>q</i>"\n',
+        encoding="utf-8")
+    return ZoneBook.load(p)
+
+
+def test_zone_names_are_escaped_on_the_map(atlas: Atlas, tmp_path: Path) -> None:
+    book = evil_book(tmp_path)
+    labels = zone_labels(list(book.zones), ["620982", "620900"], atlas.units, "zh")
+    assert "<img" not in labels["620982"] and "&lt;img" in labels["620982"]
+    atlas.zones = book
+    html = html_of(atlas, MapView(level="county"))
+    assert "<img" not in html and "<b>" not in html and "alert(2)" not in html
+    assert in_json(labels["620982"]) in html  # the escaped name, which the tooltip shows as text
+
