@@ -161,8 +161,10 @@ class Atlas:
         if not view.zones:
             return None
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        return build_overlay(self.zones, view.zones_year, self.boundaries.units("county", lod), self.units,
-                             adcodes, view.lang, lod_by_id(lod).decimals)
+        # Zones and boundaries are fixed while serving: one overlay per (year, LOD, units, language), kept.
+        return self._memo.get(("zones", view.zones_year, lod, tuple(adcodes), view.lang), lambda: build_overlay(
+            self.zones, view.zones_year, self.boundaries.units("county", lod), self.units, adcodes, view.lang,
+            lod_by_id(lod).decimals))
 
     def derived(self, name: str, build: Callable[[pd.DataFrame], object]) -> object:
         """A table computed from the observations (ranks and the like), rebuilt only when the store changes."""

@@ -107,7 +107,8 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
         folium.TileLayer(tile_url, attr=tile_attribution or tile_url, name="basemap", overlay=False).add_to(m)
     if neighbours is not None and len(neighbours):
         folium.GeoJson(
-            rounded(neighbours[["name_zh", "geometry"]], 2).assign(name_zh=neighbours["name_zh"].map(esc)),
+            feature_collection(rounded(neighbours[["name_zh", "geometry"]], 2).assign(
+                name_zh=neighbours["name_zh"].map(esc))),
             name="neighbours", interactive=False, control=False,
             style_function=lambda _f: {"fillColor": "#e4e4e0", "color": "#c4c4c0", "weight": 0.8, "fillOpacity": 1},
         ).add_to(m)
