@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run install test test-install system-deps lint boundaries soak clean
+.PHONY: run install test test-install system-deps lint boundaries bench profile soak clean
 
 run: install            ## install and start the app on http://127.0.0.1:8000/
 	$(VENV)/bin/ipmap serve
@@ -27,8 +27,21 @@ system-deps:            ## headless Chromium for the browser tests, a CJK font f
 	@bash .ci/system-deps
 
 test: test-install      ## install everything the tests need and run them all
-	$(VENV)/bin/ruff check geo layers server tests
-	$(PY) -m pytest
+	$(VENV)/bin/ruff check geo layers server tests bench
+	@pgenv=$$(bash .ci/postgres start) || exit 1; eval "$$pgenv"; \
+	  rc=0; $(PY) -m pytest || rc=$$?; bash .ci/postgres stop; exit $$rc
+
+bench: test-install     ## benchmarks against naive Folium (a few minutes): writes bench/results.md
+	@command -v wrk >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || \
+	  { [ "$$(id -u)" -eq 0 ] && apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk nginx-light; } || \
+	  { echo "wrk or nginx missing: sudo apt-get install wrk nginx-light" >&2; exit 1; }
+	@pgenv=$$(bash .ci/postgres start) || exit 1; eval "$$pgenv"; \
+	  rc=0; $(PY) -m bench || rc=$$?; bash .ci/postgres stop; exit $$rc
+
+profile: $(VENV)/.test-installed   ## where a cached request spends its time (pyinstrument), to bench/out/
+	$(PIP) pyinstrument==5.1.3
+	$(PY) -m bench.profile
 
 soak: $(VENV)/.test-installed   ## 10 minutes of mixed load on 127.0.0.1 against the real server (not part of test)
 	PYTHONPATH=. $(PY) bench/soak.py --seconds 600 --markdown bench/out/soak.md

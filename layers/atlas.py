@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -24,6 +26,7 @@ from layers.i18n import t
 from layers.importing.regions import RegionMatcher
 from layers.locator_svg import SvgLocator
 from layers.mapnotes import map_notes
+from layers.memo import Memo
 from layers.plans import load_plans
 from layers.search import Entry, build_index
 from layers.series import sparkline_column
@@ -56,6 +59,8 @@ class Atlas:
     _obs: OrderedDict[int, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
+    # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
+    _memo: Memo = field(default_factory=Memo, repr=False)
     _derived: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -104,7 +109,12 @@ class Atlas:
 
     def level_adcodes(self, level: str) -> set[str]:
         """Adcodes of the units of one level."""
-        return set(self.boundaries.units(level, len(LODS) - 1).adcode)
+        return self._memo.get(("adcodes", level), lambda: set(self.boundaries.units(level, len(LODS) - 1).adcode))
+
+    def page_units(self, level: str, lod: int) -> gpd.GeoDataFrame:
+        """Units of a level at a LOD with coordinates rounded for the page: computed once, then shared read-only."""
+        return self._memo.get(("units", level, lod),
+                              lambda: rounded(self.boundaries.units(level, lod), lod_by_id(lod).decimals))
 
     def resolve(self, view: MapView) -> ResolvedView:
         """Check a view against the data."""
@@ -114,8 +124,7 @@ class Atlas:
         """Units of the view's level joined with its values, classified."""
         rv = self.resolve(view)
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        units = rounded(self.boundaries.units(view.level, lod), lod_by_id(lod).decimals)
-        frame = join_values(units, self.observations(view.version), rv.indicator.id, rv.year)
+        frame = join_values(self.page_units(view.level, lod), self.observations(view.version), rv.indicator.id, rv.year)
         return rv, frame
 
     def title(self, rv: ResolvedView) -> str:
@@ -152,8 +161,10 @@ class Atlas:
         if not view.zones:
             return None
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        return build_overlay(self.zones, view.zones_year, self.boundaries.units("county", lod), self.units,
-                             adcodes, view.lang, lod_by_id(lod).decimals)
+        # Zones and boundaries are fixed while serving: one overlay per (year, LOD, units, language), kept.
+        return self._memo.get(("zones", view.zones_year, lod, tuple(adcodes), view.lang), lambda: build_overlay(
+            self.zones, view.zones_year, self.boundaries.units("county", lod), self.units, adcodes, view.lang,
+            lod_by_id(lod).decimals))
 
     def derived(self, name: str, build: Callable[[pd.DataFrame], object]) -> object:
         """A table computed from the observations (ranks and the like), rebuilt only when the store changes."""
@@ -206,8 +217,18 @@ class Atlas:
             self._boundary_json[key] = body
         return body
 
+    def boundaries_checksum(self, level: str, lod: int) -> str:
+        """A short hash of a boundary layer's bytes: the `v` of its immutable URL, the same on every instance."""
+        body = self.boundaries_json(level, lod)
+        return self._memo.get(("boundary_sum", level, lod), lambda: hashlib.blake2b(body, digest_size=8).hexdigest())
+
     def values(self, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
-        """The values behind a view, one row per unit, with rank and source (no geometry)."""
+        """The values behind a view, one row per unit, with rank and source (no geometry); cached per version."""
+        rv, df = self._memo.get(("values", view.model_dump_json(exclude={"lang", "scheme", "k"}), self.version()),
+                                lambda: self._values(view))
+        return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years), df.copy()
+
+    def _values(self, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
         rv, frame = self.frame(view)
         cols = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "note"]
         return rv, pd.DataFrame(frame[cols])
@@ -241,7 +262,10 @@ class Atlas:
         }
 
     def indicators(self) -> list[dict[str, object]]:
-        """The catalogue with, for each indicator, the years available at each level."""
+        """The catalogue with, for each indicator, the years available at each level; computed once per version."""
+        return copy.deepcopy(self._memo.get(("indicators", self.version()), self._indicators))
+
+    def _indicators(self) -> list[dict[str, object]]:
         obs = self.observations()
         levels = {lvl: self.level_adcodes(lvl) for lvl in ("prefecture", "county")} | {"province": {"620000"}}
         pairs = obs[["indicator", "year", "adcode"]].drop_duplicates(["indicator", "year", "adcode"])

@@ -13,6 +13,7 @@ from geo.simplify import round_coordinates
 from layers.catalogue import Indicator
 from layers.classify import Classes, classify, classify_around
 from layers.controls import HtmlControl, LayerRegistry, add_hatch_pattern, stable_ids
+from layers.features import feature_collection
 from layers.fmt import esc, number
 from layers.i18n import t
 from layers.legend import legend_html, title_html
@@ -106,7 +107,8 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
         folium.TileLayer(tile_url, attr=tile_attribution or tile_url, name="basemap", overlay=False).add_to(m)
     if neighbours is not None and len(neighbours):
         folium.GeoJson(
-            rounded(neighbours[["name_zh", "geometry"]], 2).assign(name_zh=neighbours["name_zh"].map(esc)),
+            feature_collection(rounded(neighbours[["name_zh", "geometry"]], 2).assign(
+                name_zh=neighbours["name_zh"].map(esc))),
             name="neighbours", interactive=False, control=False,
             style_function=lambda _f: {"fillColor": "#e4e4e0", "color": "#c4c4c0", "weight": 0.8, "fillOpacity": 1},
         ).add_to(m)
@@ -123,7 +125,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
     )
     fields = list(props.columns)
     layer = folium.GeoJson(
-        data, name=esc(text.title), control=False,
+        feature_collection(data), name=esc(text.title), control=False,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": OUTLINE, "weight": 0.6,
                                   "fillOpacity": 0.85},
         highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},

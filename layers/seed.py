@@ -80,5 +80,6 @@ def seed(store: Store, catalogue: Catalogue) -> list[int]:
 def ensure_seeded(store: Store, catalogue: Catalogue) -> None:
     """Create and seed the store on first start; never touches a store that has data."""
     store.init()
-    if store.version() == 0:
-        seed(store, catalogue)
+    with store.lock():  # several workers or instances may start at once: only one seeds
+        if store.version() == 0:
+            seed(store, catalogue)

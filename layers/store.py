@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -83,8 +85,12 @@ class DatasetMeta(BaseModel):
 class Store:
     """SQLite-backed store; a connection per call, so it is safe from FastAPI's thread pool."""
 
+    # In-process and local: version() costs microseconds, so callers may read it on the event loop.
+    embedded = True
+
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._readers = threading.local()
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -140,9 +146,16 @@ class Store:
         return dataset_id
 
     def version(self) -> int:
-        """The newest dataset id: the store's version, part of every render cache key."""
-        with self.connect() as db:
-            return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM datasets").fetchone()[0])
+        """The newest dataset id: the store's version, part of every render cache key.
+
+        Read on every request, so it keeps one read-only connection per thread (WAL readers see each commit
+        as it lands) instead of opening the file each time.
+        """
+        db = getattr(self._readers, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._readers.db = db
+        return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM datasets").fetchone()[0])
 
     def datasets(self) -> pd.DataFrame:
         """Every dataset version with its provenance."""
@@ -174,6 +187,24 @@ class Store:
         """Every plan target."""
         with self.connect() as db:
             return pd.read_sql_query(f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets", db)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold an exclusive lock across processes on this machine (e.g. workers seeding at start-up)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Close this thread's version reader; other connections are per call."""
+        db = getattr(self._readers, "db", None)
+        if db is not None:
+            db.close()
+            self._readers.db = None
 
 
 def _plain(row: tuple[object, ...]) -> tuple[object, ...]:

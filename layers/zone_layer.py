@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import folium
 import geopandas as gpd
@@ -10,6 +11,7 @@ from branca.element import Element
 
 from geo.simplify import round_coordinates
 from layers.controls import HtmlControl
+from layers.features import feature_collection
 from layers.fmt import esc
 from layers.i18n import t
 from layers.zones import ZONE_TYPES, Units, Zone, ZoneBook, drawable, zone_frame, zones_of_region
@@ -128,16 +130,22 @@ class ZoneOverlay:
     key: str  # escaped HTML
     lang: str
 
+    @cached_property
+    def collections(self) -> dict[str, dict[str, object]]:
+        """Shapes per zone type as GeoJSON, built once per overlay (the atlas keeps overlays): read-only."""
+        out = {}
+        for ty in ZONE_TYPES:
+            sub = self.frame[self.frame["zone_type"] == ty]
+            if not sub.empty:
+                out[ty] = feature_collection(sub[["id", "geometry"]])
+        return out
+
     def add_to(self, m: folium.Map) -> None:
         """One toggleable group per zone type: a white halo, then the hatch with a dark dashed outline; inert."""
         add_zone_patterns(m)
-        for ty in ZONE_TYPES:
-            sub = self.frame[self.frame["zone_type"] == ty]
-            if sub.empty:
-                continue
+        for ty, data in self.collections.items():
             st = STYLES[ty]
             group = folium.FeatureGroup(name=esc(t("zone_type_" + ty, self.lang)), overlay=True, show=True)
-            data = sub[["id", "geometry"]]
             folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f: {
                 "color": HALO, "weight": 5, "opacity": 0.9, "fill": False}).add_to(group)
             folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f, p=st.pattern, d=st.dash: {

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -15,13 +14,15 @@ from fastapi.templating import Jinja2Templates
 
 from geo.boundaries import BoundarySet
 from layers.atlas import Atlas
+from layers.backends import open_store
 from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
-from layers.store import Store
 from layers.zones import ZoneBook
 from server import errors, templating
+from server.compression import Compression
 from server.csp import Policy, inline_script_hashes
+from server.kept_responses import ResponseCache
 from server.middleware import SecuredFastAPI
 from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
@@ -33,7 +34,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def load_atlas(settings: Settings) -> Atlas:
     """Everything the app reads, loaded once; the store is created and seeded on first start."""
-    store = Store(settings.database)
+    store = open_store(settings.database, settings.database_url)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.atlas = load_atlas(settings)
         yield
+        app.state.atlas.store.close()
 
     app = SecuredFastAPI(
         title="甘肃知识产权地图 Gansu IP Map",
@@ -90,5 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions.router)
     app.include_router(search.router)
     errors.install(app)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(ResponseCache)  # innermost: kept bodies still pass through compression and headers
+    app.add_middleware(Compression)  # SecurityHeaders wraps everything: see SecuredFastAPI
     return app

@@ -21,7 +21,8 @@ def cached(request: Request, body: bytes | str, media_type: str, max_age: int = 
     data = body.encode("utf-8") if isinstance(body, str) else body
     tag = etag_of(data)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", **(headers or {})}
-    if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    # Weak comparison (RFC 9110 13.1.2): a compressed copy carries the same tag as W/"...".
+    if tag in [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     return Response(content=data, media_type=media_type, headers=headers)
 

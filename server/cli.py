@@ -41,14 +41,15 @@ def build_boundaries(out: Annotated[Path | None, typer.Option(help="Cache file t
 @app.command("init-db")
 def init_db() -> None:
     """Create the indicator store and load the reference data, if it is empty."""
+    from layers.backends import open_store
     from layers.catalogue import Catalogue
     from layers.seed import ensure_seeded
-    from layers.store import Store
 
     settings = Settings()
-    store = Store(settings.database)
+    store = open_store(settings.database, settings.database_url)
     ensure_seeded(store, Catalogue.load())
-    typer.echo(f"{settings.database}: version {store.version()}")
+    typer.echo(f"{'PostgreSQL' if settings.database_url else settings.database}: version {store.version()}")
+    store.close()
 
 
 @app.command("render")

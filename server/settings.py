@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="Port to listen on")
     database: Path = Field(Path("var/ipmap.sqlite"),
                            description="SQLite indicator store, created and seeded on first start")
+    database_url: str | None = Field(None, description="PostgreSQL URL (postgresql://user@host/db) shared by several "
+                                     "instances; when set it replaces the SQLite file")
     boundaries: Path = Field(DEFAULT_CACHE, description="Boundary cache built by `ipmap build-boundaries`")
     zones: Path = Field(DEFAULT_ZONES, description="Zones and designations file (TOML), checked against the boundaries")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")

@@ -7,9 +7,11 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import numpy as np
@@ -19,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from geo.boundaries import BoundarySet
 from layers.atlas import Atlas
+from layers.backends import IndicatorStore, open_store
 from layers.catalogue import Catalogue
 from layers.seed import ensure_seeded
 from layers.store import DatasetMeta, Store
@@ -39,16 +42,60 @@ def catalogue() -> Catalogue:
     return Catalogue.load()
 
 
-@pytest.fixture
-def store(tmp_path: Path, catalogue: Catalogue) -> Store:
-    s = Store(tmp_path / "store.sqlite")
-    ensure_seeded(s, catalogue)
-    return s
+# PostgreSQL for the storage tests: `.ci/postgres start` prints this variable (`make test` sets it). Without it
+# only SQLite runs locally; under CI=true the postgres tests fail instead of skipping.
+PG_DSN = os.environ.get("IPMAP_TEST_PG_DSN")
+PG_REQUIRED = os.environ.get("CI") == "true"
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.skipif(
+    not PG_DSN and not PG_REQUIRED, reason="IPMAP_TEST_PG_DSN unset (eval $(bash .ci/postgres start))"))]
 
 
 @pytest.fixture
-def atlas(boundaries: BoundarySet, catalogue: Catalogue, store: Store) -> Atlas:
-    return Atlas(boundaries, catalogue, store)
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a new, empty schema (then public, for PostGIS); dropped afterwards."""
+    import psycopg
+
+    if not PG_DSN:
+        if PG_REQUIRED:
+            pytest.fail("IPMAP_TEST_PG_DSN unset under CI: .ci/postgres did not run")
+        pytest.skip("IPMAP_TEST_PG_DSN unset")
+    name = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(PG_DSN, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield f"{PG_DSN}{'&' if '?' in PG_DSN else '?'}options={quote(f'-csearch_path={name},public')}"
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each store backend in turn: "sqlite", then "postgres"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def store(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
+          catalogue: Catalogue) -> Iterator[IndicatorStore]:
+    """The seeded store, on SQLite and (when configured) on PostgreSQL: the same tests hold for both."""
+    if backend == "sqlite":
+        s: IndicatorStore = Store(tmp_path / "store.sqlite")
+        ensure_seeded(s, catalogue)
+        yield s
+        return
+    url = request.getfixturevalue("pg_url")
+    s = open_store(tmp_path, url)
+    try:
+        ensure_seeded(s, catalogue)
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def atlas(boundaries: BoundarySet, catalogue: Catalogue, store: IndicatorStore) -> Atlas:
+    return Atlas(boundaries, catalogue, store)  # type: ignore[arg-type]
 
 
 YEARS = tuple(range(2016, 2024))

@@ -6,7 +6,7 @@ from typing import Literal
 
 import pandas as pd
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from layers.view import MapView
 from server.caching import cached, cached_json
@@ -16,6 +16,7 @@ from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values
 router = APIRouter()
 Level = Literal["province", "prefecture", "county"]
 BOUNDARY_MAX_AGE = 7 * 24 * 3600
+IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 
 
 def records(df: pd.DataFrame) -> list[dict[str, object]]:
@@ -77,6 +78,20 @@ def values(request: Request, atlas: AtlasDep,
 def boundaries(request: Request, atlas: AtlasDep,
                level: Level = Query("county"),
                lod: int = Query(3, ge=0, le=3, description="Level of detail: 0 finest (~100 m) to 3 coarsest"),
+               v: str | None = Query(None, description="Content version (see Content-Location): cached for a year"),
                ) -> Response:
-    """Boundaries of a level as GeoJSON (WGS84, converted from GCJ-02), simplified as a coverage."""
-    return cached(request, atlas.boundaries_json(level, lod), "application/geo+json", max_age=BOUNDARY_MAX_AGE)
+    """Boundaries of a level as GeoJSON (WGS84, converted from GCJ-02), simplified as a coverage.
+
+    The versioned URL (`&v=`, named in the Content-Location header) never changes content, so browsers keep it
+    for a year without asking again; an outdated `v` redirects to the current one.
+    """
+    current = atlas.boundaries_checksum(level, lod)
+    versioned = f"/api/boundaries?level={level}&lod={lod}&v={current}"
+    if v is not None and v != current:
+        return RedirectResponse(versioned, status_code=307, headers={"Cache-Control": "no-cache"})
+    resp = cached(request, atlas.boundaries_json(level, lod), "application/geo+json",
+                  max_age=IMMUTABLE_MAX_AGE if v else BOUNDARY_MAX_AGE)
+    if v:
+        resp.headers["Cache-Control"] += ", immutable"
+    resp.headers["Content-Location"] = versioned
+    return resp

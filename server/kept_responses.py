@@ -1,0 +1,105 @@
+"""Whole GET responses kept by (path, query, data version): a repeat view costs one version read, not a render.
+
+Only responses that declare themselves shareable are kept: status 200 with an ETag and `Cache-Control: public`
+(what server.caching.cached sends). A route whose body depends on anything but its URL and the store's data
+(a per-request nonce, a cookie, a user) must send `private` or `no-store`, and then it is never kept. The data
+version is read from the store on every request, so an import through any instance invalidates every instance.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import anyio.to_thread
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BYTES = 64 * 1024 * 1024
+SKIP_PREFIXES = ("/static/", "/healthz")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One response as sent: start message headers and the whole body."""
+
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: str
+
+
+class ResponseCache:
+    """Pure ASGI middleware; sits inside compression, so kept bodies are compressed once by their ETag."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: OrderedDict[tuple[str, bytes, int], Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app_state = getattr(scope.get("app"), "state", None)
+        atlas = getattr(app_state, "atlas", None)
+        if (scope["type"] != "http" or scope["method"] != "GET" or atlas is None
+                or scope["path"].startswith(SKIP_PREFIXES)):
+            await self.app(scope, receive, send)
+            return
+        if getattr(atlas.store, "embedded", False):
+            version = atlas.version()  # SQLite in-process: microseconds, not worth a thread hop
+        else:
+            version = await anyio.to_thread.run_sync(atlas.version)
+        key = (scope["path"], scope.get("query_string", b""), version)
+        kept = self._get(key)
+        if kept is not None:
+            await self._replay(kept, scope, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False) and start is not None:
+                    self._maybe_put(key, start, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+    def _get(self, key: tuple[str, bytes, int]) -> Kept | None:
+        with self._lock:
+            kept = self._items.get(key)
+            if kept is not None:
+                self._items.move_to_end(key)
+            return kept
+
+    def _maybe_put(self, key: tuple[str, bytes, int], start: Message, body: bytes) -> None:
+        headers = Headers(raw=start.get("headers", []))
+        cache_control = headers.get("cache-control", "")
+        etag = headers.get("etag")
+        if start["status"] != 200 or not etag or "public" not in cache_control or "no-store" in cache_control:
+            return
+        kept = Kept(list(start.get("headers", [])), body, etag.removeprefix("W/"))
+        with self._lock:
+            old = self._items.pop(key, None)
+            self.size += len(body) - (len(old.body) if old else 0)
+            self._items[key] = kept
+            while self.size > self.max_bytes and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self.size -= len(dropped.body)
+
+    async def _replay(self, kept: Kept, scope: Scope, send: Send) -> None:
+        match = Headers(scope=scope).get("if-none-match", "")
+        if kept.etag in [t.strip().removeprefix("W/") for t in match.split(",")]:
+            # What a 304 may update on the cached copy; a page's own policy travels with it, as the route sends it.
+            headers = [(k, v) for k, v in kept.headers
+                       if k.lower() in (b"etag", b"cache-control", b"vary", b"content-security-policy")]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": kept.headers})
+        await send({"type": "http.response.body", "body": kept.body})
