@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from layers.catalogue import Catalogue
+from layers.seed import ensure_seeded
+from layers.store import Store
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # argv: store path, rows, tag, value. Prints "ready" before the write and "done <id>" after the commit;
@@ -39,6 +43,14 @@ def start_writer(store: Path, rows: int, tag: str, value: float, go: Path | None
     line = proc.stdout.readline().strip()
     assert line == "ready", line + (proc.stderr.read() if proc.stderr else "")
     return proc
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path, catalogue: Catalogue) -> Store:
+    """The seeded SQLite store (these tests are about its file, WAL and locking; PostgreSQL has its own tests)."""
+    s = Store(tmp_path / "store.sqlite")
+    ensure_seeded(s, catalogue)
+    return s
 
 
 @pytest.fixture

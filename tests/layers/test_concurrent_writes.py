@@ -28,27 +28,27 @@ def assert_versions_are_whole(store: Store, tags: dict[str, float], rows: int) -
     return ids
 
 
-def test_two_processes_import_at_once(store: Store, writer, tmp_path) -> None:  # noqa: ANN001
-    before = store.version()
+def test_two_processes_import_at_once(sqlite_store: Store, writer, tmp_path) -> None:  # noqa: ANN001
+    before = sqlite_store.version()
     go = tmp_path / "go"
-    a = writer(store.path, ROWS, "import-a", 1.0, go)
-    b = writer(store.path, ROWS, "import-b", 2.0, go)
+    a = writer(sqlite_store.path, ROWS, "import-a", 1.0, go)
+    b = writer(sqlite_store.path, ROWS, "import-b", 2.0, go)
     go.touch()  # both start their transaction now
     outs = [p.communicate(timeout=120) for p in (a, b)]
     assert a.returncode == 0 and b.returncode == 0, outs
-    ids = assert_versions_are_whole(store, {"import-a": 1.0, "import-b": 2.0}, ROWS)
+    ids = assert_versions_are_whole(sqlite_store, {"import-a": 1.0, "import-b": 2.0}, ROWS)
     assert sorted(ids.values()) == [before + 1, before + 2]
     assert {f"done {ids['import-a']}", f"done {ids['import-b']}"} == {o.strip() for o, _ in outs}
     # The newest version wins for the shared keys; the older one is still there as its own version.
-    newest = store.observations()
+    newest = sqlite_store.observations()
     shared = newest[newest.indicator == "write_test"]
     last = max(ids, key=ids.__getitem__)
     assert len(shared) == ROWS and set(shared.source) == {last}
-    older = store.observations(min(ids.values()))
+    older = sqlite_store.observations(min(ids.values()))
     assert set(older[older.indicator == "write_test"].source) == {min(ids, key=ids.__getitem__)}
 
 
-def test_threads_share_one_store(store: Store) -> None:
+def test_threads_share_one_store(sqlite_store: Store) -> None:
     """The server's thread pool: several add_dataset calls at once on one Store object."""
     tags = {f"thread-{i}": float(i) for i in range(4)}
     errors: list[BaseException] = []
@@ -59,7 +59,7 @@ def test_threads_share_one_store(store: Store) -> None:
                             "year": 2020, "value": value, "unit": "x", "source": tag, "note": tag})
         barrier.wait()
         try:
-            store.add_dataset(DatasetMeta(name=tag, kind="upload", source=tag), obs)
+            sqlite_store.add_dataset(DatasetMeta(name=tag, kind="upload", source=tag), obs)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -69,4 +69,4 @@ def test_threads_share_one_store(store: Store) -> None:
     for th in threads:
         th.join(60)
     assert errors == []
-    assert_versions_are_whole(store, tags, 5_000)
+    assert_versions_are_whole(sqlite_store, tags, 5_000)

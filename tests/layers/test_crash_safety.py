@@ -20,12 +20,12 @@ def wal(store: Store) -> Path:
 
 
 @pytest.mark.parametrize("kill_at_mb", [2, 8])
-def test_sigkill_mid_import_leaves_previous_version(store: Store, writer, kill_at_mb: int) -> None:  # noqa: ANN001
-    before_version = store.version()
-    before = store.observations()
-    proc = writer(store.path, ROWS, "killed", 1.0)
+def test_sigkill_mid_import_leaves_previous_version(sqlite_store: Store, writer, kill_at_mb: int) -> None:  # noqa: ANN001
+    before_version = sqlite_store.version()
+    before = sqlite_store.observations()
+    proc = writer(sqlite_store.path, ROWS, "killed", 1.0)
     deadline = time.monotonic() + 60
-    while not (wal(store).exists() and wal(store).stat().st_size > kill_at_mb * 1_000_000):
+    while not (wal(sqlite_store).exists() and wal(sqlite_store).stat().st_size > kill_at_mb * 1_000_000):
         assert proc.poll() is None, "writer finished before it could be killed: raise ROWS"
         assert time.monotonic() < deadline, "writer never grew the WAL"
         time.sleep(0.01)
@@ -34,17 +34,17 @@ def test_sigkill_mid_import_leaves_previous_version(store: Store, writer, kill_a
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
     assert proc.stdout is not None and "done" not in proc.stdout.read()
-    assert wal(store).stat().st_size > kill_at_mb * 1_000_000  # the half-written frames are still on disk
+    assert wal(sqlite_store).stat().st_size > kill_at_mb * 1_000_000  # the half-written frames are still on disk
 
     # Reopening recovers from the WAL: uncommitted frames are ignored.
-    assert store.version() == before_version
-    pd.testing.assert_frame_equal(store.observations(), before)
-    with sqlite3.connect(store.path) as db:
+    assert sqlite_store.version() == before_version
+    pd.testing.assert_frame_equal(sqlite_store.observations(), before)
+    with sqlite3.connect(sqlite_store.path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("SELECT COUNT(*) FROM observations WHERE source = 'killed'").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM datasets WHERE name = 'killed'").fetchone()[0] == 0
     # ...and it takes the next import as usual.
     small = pd.DataFrame({"adcode": ["620100"], "indicator": "population", "year": 2021, "value": 1.0,
                           "unit": "人", "source": "after the crash"})
-    assert store.add_dataset(DatasetMeta(name="next", kind="upload", source="after the crash"), small) == \
+    assert sqlite_store.add_dataset(DatasetMeta(name="next", kind="upload", source="after the crash"), small) == \
         before_version + 1
