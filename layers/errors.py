@@ -31,6 +31,12 @@ class ZoneDataError(LayersError):
 class UnreadableFileError(LayersError):
     """An upload that cannot be read at all: wrong encoding, not CSV or XLSX, empty, too big once unpacked."""
 
+    @property
+    def report(self) -> list[dict[str, object]]:
+        """The reason as a one-line import report, so every refused upload answers in the same shape."""
+        return [{"row": None, "column": "file", "problem": str(self), "suggestion": None, "code": "unreadable",
+                 "severity": "error"}]
+
 
 class ImportRejectedError(LayersError):
     """An upload that was read but has problems; carries the row-by-row report. Nothing was written."""

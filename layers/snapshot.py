@@ -71,8 +71,12 @@ def table(atlas: Atlas, view: MapView) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel on Chinese Windows reads the names right; formulas neutralised."""
-    return neutralise(df).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM, so Excel on Chinese Windows reads the names right; formulas neutralised.
+
+    CRLF line ends (RFC 4180, Excel's own) also make the writer quote any cell holding a CR: unquoted, a CR would
+    start a new row, and a formula after it would be a cell start again.
+    """
+    return neutralise(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:

@@ -7,15 +7,18 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from layers.catalogue import Catalogue, Indicator
 from layers.errors import UnknownParameterError
 
 MapLevel = Literal["prefecture", "county"]
 # A year of the zone terms; an empty form field ("all years" in a select) means no year.
+# The schema says so too, so API clients (and fuzzers) know "year=" is taken.
 OptionalYear = Annotated[Annotated[int, Field(ge=1949, le=2100)] | None,
-                         BeforeValidator(lambda v: None if v == "" else v)]
+                         BeforeValidator(lambda v: None if v == "" else v),
+                         WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1949, "maximum": 2100},
+                                                   {"type": "string", "enum": [""]}, {"type": "null"}]})]
 DEFAULT_INDICATOR = "population"
 
 

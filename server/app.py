@@ -21,8 +21,9 @@ from layers.seed import ensure_seeded
 from layers.zones import ZoneBook
 from server import errors, templating
 from server.compression import Compression
+from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
-from server.middleware import SecurityHeaders, content_security_policy
+from server.middleware import SecuredFastAPI
 from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.atlas.store.close()
 
-    app = FastAPI(
+    app = SecuredFastAPI(
         title="甘肃知识产权地图 Gansu IP Map",
         description="Patents and pilot zones across Gansu's prefectures and counties. Reads are public; "
                     "every value carries its source.",
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
     templating.configure(app.state.templates)
@@ -67,13 +69,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json", title="Gansu IP Map API",
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
             swagger_ui_parameters={"validatorUrl": None},
         )
+        page.headers["content-security-policy"] = app.state.csp.header(inline_script_hashes(bytes(page.body).decode()))
+        return page
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:
@@ -89,6 +93,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     errors.install(app)
     app.add_middleware(ResponseCache)  # innermost: kept bodies still pass through compression and headers
-    app.add_middleware(Compression)
-    app.add_middleware(SecurityHeaders, csp=content_security_policy(settings.frame_ancestors, settings.tile_url))
+    app.add_middleware(Compression)  # SecurityHeaders wraps everything: see SecuredFastAPI
     return app

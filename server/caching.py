@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -14,11 +15,12 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-def cached(request: Request, body: bytes | str, media_type: str, max_age: int = 60) -> Response:
-    """A response with ETag; 304 when the client already has it."""
+def cached(request: Request, body: bytes | str, media_type: str, max_age: int = 60,
+           headers: Mapping[str, str] | None = None) -> Response:
+    """A response with ETag; 304 when the client already has it (with the same extra headers)."""
     data = body.encode("utf-8") if isinstance(body, str) else body
     tag = etag_of(data)
-    headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}"}
+    headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", **(headers or {})}
     # Weak comparison (RFC 9110 13.1.2): a compressed copy carries the same tag as W/"...".
     if tag in [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)

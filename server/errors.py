@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from geo.errors import UnknownLevelError
 from layers.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
 from layers.export import ExportError
+from server.schemas import ErrorOut
 
 log = logging.getLogger("ipmap")
 STATUS: dict[type[Exception], int] = {
@@ -37,8 +40,49 @@ def _respond(request: Request, status: int, body: dict[str, object]) -> Response
     return JSONResponse(body, status_code=status)
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path: Starlette's 405 names only the first route's methods."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return ", ".join(m for m in METHODS
+                     if any(r.matches(dict(request.scope, method=m))[0] == Match.FULL for r in routes))
+
+
+def document(app: FastAPI) -> None:
+    """/openapi.json states the error bodies this module really sends: every 4xx of every operation is an ErrorOut,
+    and any operation that takes parameters may answer 404 (no such region, indicator, year) or 422."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = build()
+        components = spec.setdefault("components", {}).setdefault("schemas", {})
+        error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error.pop("$defs", {}), ErrorOut=error)
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for ops in spec["paths"].values():
+            for op in ops.values():
+                responses = op.setdefault("responses", {})
+                if op.get("parameters") or op.get("requestBody"):
+                    responses.setdefault("404", {"description": "No such region, indicator, year or dataset"})
+                    responses.setdefault("422", {"description": "A parameter is malformed or out of range"})
+                for status, response in responses.items():
+                    if status.startswith("4"):
+                        response["content"] = body
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers."""
+    """Register the handlers, and document what they send."""
+    document(app)
 
     async def known(request: Request, exc: Exception) -> Response:
         body: dict[str, object] = {"detail": str(exc)}
@@ -64,6 +108,8 @@ def install(app: FastAPI) -> None:
         resp = _respond(request, exc.status_code, {"detail": str(exc.detail)})
         for k, v in (exc.headers or {}).items():
             resp.headers[k] = v
+        if exc.status_code == 405 and (allow := allowed_methods(request)):
+            resp.headers["Allow"] = allow
         return resp
 
     app.add_exception_handler(StarletteHTTPException, http_error)

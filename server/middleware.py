@@ -1,32 +1,30 @@
-"""Security headers on every response, and cache headers on static files."""
+"""Security headers on every response (500 pages included), and cache headers on static files."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.csp import Policy
 
 
 def content_security_policy(frame_ancestors: str, tile_url: str | None) -> str:
-    """Only our own origin; inline script and style because Folium writes its map setup inline."""
-    tiles = ""
-    if tile_url:
-        parts = urlsplit(tile_url.replace("{s}", "a"))
-        tiles = " " + f"{parts.scheme}://{parts.netloc}".replace("//a.", "//*.")
-    return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; "
-        f"base-uri 'self'; form-action 'self'; frame-ancestors {frame_ancestors}"
-    )
+    """The default policy: only our own origin, and no inline script (pages that draw a map add its hashes)."""
+    return Policy(frame_ancestors, tile_url).header()
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware (no body buffering): adds headers as the response starts."""
+    """Pure ASGI middleware (no body buffering): adds headers as the response starts.
+
+    A response that sets its own Content-Security-Policy (a page allowing its map scripts by hash) keeps it.
+    A 304 gets no default policy: browsers merge a 304's headers into the cached page, and the default
+    (no inline scripts) would then block the cached map.
+    """
 
     def __init__(self, app: ASGIApp, csp: str):
         self.app = app
+        self.csp = (b"content-security-policy", csp.encode())
         self.headers = [
-            (b"content-security-policy", csp.encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
             (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
@@ -42,10 +40,19 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in self.headers if k not in names]
+                extra = self.headers if message["status"] == 304 else [self.csp, *self.headers]
+                headers += [(k, v) for k, v in extra if k not in names]
                 if static and b"cache-control" not in names:
                     headers.append((b"cache-control", b"public, max-age=86400"))
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class SecuredFastAPI(FastAPI):
+    """FastAPI with SecurityHeaders outside everything, so even the 500 page that Starlette's outermost error
+    middleware writes carries them (middleware added with add_middleware sits inside that one)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), self.state.csp.header())

@@ -159,3 +159,33 @@ class SearchHit(BaseModel):
     level: str
     url: str
     score: int
+
+
+class Problem(BaseModel):
+    """One rejected parameter: which one and why."""
+
+    param: str
+    msg: str
+
+
+class ReportLine(BaseModel):
+    """One line of an upload's report: where (row as the planner sees it, column header) and what to do."""
+
+    row: int | None
+    column: str | None
+    problem: str
+    suggestion: str | None
+    code: str
+    severity: str
+
+
+class ErrorOut(BaseModel):
+    """Every error body (server/errors.py writes them all): a readable detail, plus the parameter and its allowed
+    values when one was wrong, or the upload's report."""
+
+    detail: str
+    param: str | None = None
+    allowed: list[str] | None = None
+    errors: list[Problem] | None = None
+    report: list[ReportLine] | None = None
+    summary: dict[str, object] | None = None

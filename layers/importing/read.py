@@ -12,6 +12,10 @@ from layers.errors import UnreadableFileError
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other Office 97-2003 files)
 MAX_UNPACKED_BYTES = 200_000_000  # an .xlsx is a zip: refuse one that unpacks to more than this
+# ...or any part of it that inflates more than this many times (a zip bomb; Apache POI's limit too). Real sheet
+# and shared-string XML packs 5-20 times; parts under MIN_RATIO_CHECKED bytes are too small to matter.
+MAX_RATIO = 100
+MIN_RATIO_CHECKED = 1_000_000
 MAX_ROWS = 200_000
 DELIMITERS = (",", "\t", ";")
 
@@ -92,6 +96,11 @@ def read_xlsx(data: bytes) -> Table:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED_BYTES:
                 raise UnreadableFileError("the workbook unpacks to more than 200 MB: upload a smaller file")
+            for i in z.infolist():
+                ratio = i.file_size // max(i.compress_size, 1)
+                if i.file_size > MIN_RATIO_CHECKED and ratio > MAX_RATIO:
+                    raise UnreadableFileError(f"the workbook part {i.filename} unpacks {ratio} times (more than "
+                                              f"{MAX_RATIO}): a zip bomb, not a workbook saved by a spreadsheet")
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except UnreadableFileError:
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from layers.catalogue import Catalogue
@@ -11,10 +12,12 @@ from layers.importing.read import read_table
 from layers.importing.regions import RegionMatcher
 from layers.importing.report import Issue, Options, Validated
 from layers.importing.validate import Progress, validate
-from layers.importing.values import looks_like_formula
+from layers.importing.values import looks_like_formula, looks_like_markup
 from layers.store import DatasetMeta, Store
 
 MAX_TEXT = 500
+# Big5 (or other non-GBK) bytes read as GB18030 land in the private-use area: a sign of the wrong encoding.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,18 @@ def check(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher,
     table = read_table(upload.data, upload.file_name)
     result = validate(table, catalogue, matcher, upload.options, progress)
     lang = upload.options.lang
+    if table.encoding == "gb18030":
+        line = next((i + 1 for i, row in enumerate(table.rows) if any(PRIVATE_USE.search(str(c)) for c in row)), None)
+        if line is not None:
+            result.issues.append(Issue(line, None, "encoding_suspect", t("imp_encoding_suspect", lang),
+                                       t("imp_encoding_suspect_fix", lang), "warning"))
     for field, text in (("source", upload.source), ("name", upload.name), ("uploader", upload.uploader)):
         if looks_like_formula(text) or text.startswith(("=", "+", "-", "@")):
             result.issues.append(Issue(None, field, "text_formula", t("imp_text_formula", lang, text=text[:40]),
                                        t("imp_text_formula_fix", lang)))
+        elif looks_like_markup(text):
+            result.issues.append(Issue(None, field, "markup", t("imp_markup", lang, text=text[:40]),
+                                       t("imp_markup_fix", lang)))
         elif len(text) > MAX_TEXT:
             result.issues.append(Issue(None, field, "too_long", f"{field}: more than {MAX_TEXT} characters", None))
     if not upload.dry_run and not upload.source.strip():

@@ -14,6 +14,8 @@ MISSING = {"", "-", "--", "---", "—", "——", "–", "/", "\\", "…", "..."
 FORMULA_START = ("=", "+", "-", "@")
 _PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+# A tag (<b, </script, <!--, <?xml) or a character reference (&lt; &#60; &#x3c;); "R&D" and "<2021>" are fine.
+_MARKUP = re.compile(r"<\s*(?:[/!?]?\s*[a-zA-Z]|!--)|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?(?:年|年度|年末|年底)?$")
 LOWER_BOUND = (("超过", ">"), ("大于", ">"), ("逾", ">"), (">", ">"), ("不足", "<"), ("小于", "<"), ("低于", "<"),
                ("<", "<"))
@@ -35,6 +37,11 @@ class Parsed:
 def clean(cell: object) -> str:
     """Full-width digits and signs to ASCII (NFKC), spaces and thin spaces removed."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(cell)))
+
+
+def looks_like_markup(text: str) -> bool:
+    """Text holding an HTML tag or character reference: a source or note is plain text, shown as typed."""
+    return bool(_MARKUP.search(text))
 
 
 def looks_like_formula(text: str) -> bool:
@@ -74,9 +81,9 @@ def parse_number(cell: object, units: tuple[str, ...] = ()) -> Parsed:
         s, qualifier = s[:-1], ">"
     if _GROUPED.match(s):
         s = s.replace(",", "")
-    if not _PLAIN.match(s):
+    if not _PLAIN.match(s) or not math.isfinite(value := float(s)):  # 1e400 and 50,000 nines are no figures
         return Parsed(problem="not_a_number", text=raw)
-    return Parsed(float(s), qualifier, percent, text=raw)
+    return Parsed(value, qualifier, percent, text=raw)
 
 
 def parse_year(cell: object, latest: int | None = None) -> tuple[int | None, str | None]:

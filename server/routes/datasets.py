@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hmac
+from pathlib import PureWindowsPath
 from typing import Annotated
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPBearer
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
@@ -29,6 +31,17 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, object]] = {
     422: {"description": "The file or a parameter has problems: "
                          "{detail, report: [{row, column, problem, suggestion}]}"},
 }
+
+
+# The body is read by hand (size-limited, token first), so it is documented here for /docs and clients.
+UPLOAD_BODY: dict[str, object] = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "CSV (UTF-8, BOM, GBK/GB18030) "
+                                                                                 "or XLSX"}}
+    | {f: {"type": "string", "description": "Same as the query parameter"} for f in FIELDS}}}}}}
+
+# Documents the scheme in /openapi.json (and /docs' Authorize button); require_token does the checking.
+BEARER = HTTPBearer(auto_error=False, scheme_name="token", description="IPMAP_TOKEN of the server")
 
 
 def require_token(request: Request) -> None:
@@ -85,7 +98,7 @@ def options(values: dict[str, str]) -> tuple[bool, Options]:
 Text = str | None
 
 
-@router.post("/api/datasets", responses=UPLOAD_RESPONSES)
+@router.post("/api/datasets", responses=UPLOAD_RESPONSES, dependencies=[Depends(BEARER)], openapi_extra=UPLOAD_BODY)
 async def upload(request: Request, atlas: AtlasDep,
                  dry_run: Annotated[Text, Query(description="true: validate only, write nothing (default false)")]
                  = None,
@@ -125,7 +138,9 @@ async def upload(request: Request, atlas: AtlasDep,
     values = {k: v for k, v in request.query_params.items() if k in FIELDS}
     values |= {k: v for k, v in form.items() if k in FIELDS and isinstance(v, str)}
     is_dry, opts = options(values)
-    upload = Upload(data, file.filename or "upload", is_dry, values.get("source", ""), values.get("name", ""),
+    # The name only: a client may send a full path (C:\Users\…\x.csv, ../../x), which is nobody's business here.
+    file_name = PureWindowsPath(file.filename or "").name or "upload"
+    upload = Upload(data, file_name, is_dry, values.get("source", ""), values.get("name", ""),
                     values.get("uploader") or "token", opts)
     result: dict[str, object] = await run_in_threadpool(run_import, upload, atlas.catalogue, atlas.matcher,
                                                          atlas.store)

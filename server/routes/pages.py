@@ -13,6 +13,7 @@ from layers.i18n import t
 from layers.ranking import ranking_for
 from layers.view import MapView
 from server.caching import cached
+from server.csp import context_script_hashes
 from server.deps import AtlasDep
 
 router = APIRouter(include_in_schema=False)
@@ -47,9 +48,10 @@ def page_context(request: Request, atlas: Atlas, view: MapView) -> dict[str, obj
 
 
 def render(request: Request, template: str, context: dict[str, object]) -> Response:
-    """Render a template and return it with an ETag."""
+    """Render a template and return it with an ETag, and a CSP allowing exactly its maps' inline scripts."""
     html = request.app.state.templates.get_template(template).render({"request": request, **context})
-    return cached(request, html, "text/html; charset=utf-8")
+    csp = request.app.state.csp.header(context_script_hashes(context))
+    return cached(request, html, "text/html; charset=utf-8", headers={"Content-Security-Policy": csp})
 
 
 @router.get("/")
