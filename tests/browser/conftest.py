@@ -14,6 +14,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 CHROMIUM = os.environ.get("IPMAP_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+# A point whose topmost element is a unit's path (not covered by the title box, legend or zone key).
+HOVER_POINT = """() => {
+  for (const p of document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive')) {
+    const b = p.getBoundingClientRect();
+    const x = b.x + b.width / 2, y = b.y + b.height / 2;
+    if (document.elementFromPoint(x, y) === p) return [x, y];
+  }
+  return null;
+}"""
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 
@@ -38,6 +47,12 @@ class Watched:
         """Requests that left the app's own server (anything not on 127.0.0.1)."""
         return [u for u in self.requests if urlsplit(u).hostname not in ("127.0.0.1", None) and
                 not u.startswith(("data:", "about:"))]
+
+    def hover_point(self) -> tuple[float, float]:
+        """Screen point of a unit's path that nothing covers, for a real mouse hover."""
+        point = self.page.evaluate(HOVER_POINT)
+        assert point, "no uncovered unit path on the page"
+        return point[0], point[1]
 
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)

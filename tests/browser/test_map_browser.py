@@ -6,15 +6,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# A point whose topmost element is a county path (not covered by the title box or legend).
-HOVER_POINT = """() => {
-  for (const p of document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive')) {
-    const b = p.getBoundingClientRect();
-    const x = b.x + b.width / 2, y = b.y + b.height / 2;
-    if (document.elementFromPoint(x, y) === p) return [x, y];
-  }
-  return null;
-}"""
 
 
 def test_county_population_map(live_server: str, desktop) -> None:  # noqa: ANN001
@@ -27,8 +18,8 @@ def test_county_population_map(live_server: str, desktop) -> None:  # noqa: ANN0
     assert legend.is_visible()
     assert "常住人口" in legend.inner_text() and "人" in legend.inner_text()
     assert page.locator(".ipmap-titlebox").is_visible()
-    # Hover the largest county on screen and read its tooltip.
-    x, y = page.evaluate(HOVER_POINT)
+    # Hover a county that no control covers and read its tooltip.
+    x, y = desktop.hover_point()
     page.mouse.move(x, y)
     tip = page.wait_for_selector(".leaflet-tooltip")
     text = tip.inner_text()

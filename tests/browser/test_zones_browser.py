@@ -6,14 +6,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-HOVER_POINT = """() => {
-  for (const p of document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive')) {
-    const b = p.getBoundingClientRect();
-    const x = b.x + b.width / 2, y = b.y + b.height / 2;
-    if (document.elementFromPoint(x, y) === p) return [x, y];
-  }
-  return null;
-}"""
 
 # Share of the map's area that the title box, legend and zone key cover.
 COVERED = """() => {
@@ -65,7 +57,7 @@ def test_map_with_zones_on_a_phone(live_server: str, phone) -> None:  # noqa: AN
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     covered = page.evaluate(COVERED)
     assert covered < 0.4, covered
-    x, y = page.evaluate(HOVER_POINT)
+    x, y = phone.hover_point()
     page.mouse.move(x, y)
     tip = page.wait_for_selector(".leaflet-tooltip")
     assert "试点区域" in tip.inner_text() and "人" in tip.inner_text()
