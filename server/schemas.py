@@ -151,16 +151,6 @@ class ZoneDetail(ZoneOut):
     comparison: list[ZoneComparison]
 
 
-class SearchHit(BaseModel):
-    kind: str
-    key: str
-    name_zh: str
-    name_en: str
-    level: str
-    url: str
-    score: int
-
-
 class Problem(BaseModel):
     """One rejected parameter: which one and why."""
 

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from layers import public
-from layers.search import MAX_QUERY
+from layers.search import MAX_QUERY, Hit
 from server.caching import cached_json
 from server.deps import AtlasDep
 from server.routes.pages import render
-from server.schemas import SearchHit
 from server.templating import page_context
 
 router = APIRouter()
@@ -27,7 +26,7 @@ def search_page(request: Request, atlas: AtlasDep, q: str = QueryQ, lang: Lang =
     return render(request, "search.html", page_context(request, lang, q=q, hits=public.search_page(atlas, q, lang)))
 
 
-@router.get("/api/search", response_model=list[SearchHit], tags=["search"])
+@router.get("/api/search", response_model=list[Hit], tags=["search"])
 def search_json(request: Request, atlas: AtlasDep, q: str = QueryQ, lang: Lang = Query("zh"),
                 limit: int = Query(20, ge=1, le=100)) -> Response:
     """Regions and zones matching q, best first (exact, then prefix, then substring)."""
