@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -113,16 +114,21 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: Path, trace: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind((HOST, 0))
         port = s.getsockname()[1]
     env = os.environ | {"IPMAP_DATABASE": str(db), "IPMAP_TOKEN": TOKEN, "IPMAP_HOST": HOST,
                         "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--host", HOST, "--port", str(port)],
+    entry = ["-m", "server.cli", "serve"]
+    if trace is not None:  # tracemalloc on; SIGUSR1 dumps a snapshot and the cache sizes into trace
+        env["IPMAP_TRACE_DIR"] = str(trace)
+        entry = [str(ROOT / "bench" / "traced_serve.py")]
+    proc = subprocess.Popen([sys.executable, *entry, "--host", HOST, "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://{HOST}:{port}"
-    for _ in range(600):
+    deadline = time.monotonic() + (900 if trace else 90)  # tracemalloc slows start-up several times over
+    while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/healthz", timeout=2).status_code == 200:
                 return proc, url
@@ -165,11 +171,13 @@ def main() -> int:
     ap.add_argument("--max-requests", type=int, default=500_000)
     ap.add_argument("--commit-every", type=float, default=60.0, help="seconds between committed uploads")
     ap.add_argument("--markdown", type=Path, help="also write the figures as a Markdown table here")
+    ap.add_argument("--trace", type=Path, help="run the server under tracemalloc; snapshots at 1/4, 1/2, 3/4 and "
+                    "the end of the run go here (compare them with bench/trace_diff.py)")
     args = ap.parse_args()
     seconds = min(args.seconds, MAX_SECONDS)
 
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_server(Path(tmp) / "soak.sqlite")
+        proc, url = start_server(Path(tmp) / "soak.sqlite", args.trace)
         try:
             warm = Tally()
             for i in range(60):  # fill the caches a steady load would fill anyway
@@ -182,15 +190,22 @@ def main() -> int:
             rss.append((0.0, rss_mb(proc.pid)))
             for th in threads:
                 th.start()
+            marks = [seconds * q / 4 for q in (1, 2, 3)] if args.trace else []
             while time.monotonic() - t0 < seconds and any(th.is_alive() for th in threads):
                 time.sleep(5)
                 rss.append((time.monotonic() - t0, rss_mb(proc.pid)))
+                if marks and rss[-1][0] >= marks[0]:
+                    marks.pop(0)
+                    proc.send_signal(signal.SIGUSR1)
             stop.set()
             for th in threads:
                 th.join(120)
             elapsed = time.monotonic() - t0
             rss.append((elapsed, rss_mb(proc.pid)))
             versions = httpx.get(url + "/healthz", timeout=10).json()["data_version"]
+            if args.trace:
+                proc.send_signal(signal.SIGUSR1)
+                time.sleep(20)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
