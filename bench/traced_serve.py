@@ -21,17 +21,13 @@ FRAMES = 8
 def cache_sizes() -> dict[str, object]:
     """Entries and bytes held by each cache the server keeps, found by type among live objects."""
     from layers.atlas import Atlas
-    from layers.sizing import deep_bytes
     from server.compression import BodyCache
     from server.kept_responses import ResponseCache
 
     out: dict[str, object] = {}
     for obj in gc.get_objects():
         if isinstance(obj, Atlas):
-            out["atlas.renders"] = (len(obj._renders), sum(deep_bytes(v) for v in obj._renders.values()))
-            out["atlas.memo"] = (len(obj._memo._items), sum(deep_bytes(v) for v in obj._memo._items.values()))
-            out["atlas.obs"] = (len(obj._obs), sum(deep_bytes(v) for v in obj._obs.values()))
-            out["atlas.derived"] = (len(obj._derived), sum(deep_bytes(v[1]) for v in obj._derived.values()))
+            out |= {f"atlas.{name}": usage for name, usage in obj.cache_usage().items()}
         elif isinstance(obj, ResponseCache):
             out["kept_responses"] = (len(obj._items), obj.size)
         elif isinstance(obj, BodyCache):

@@ -30,6 +30,7 @@ from layers.memo import Memo
 from layers.plans import load_plans
 from layers.search import Entry, build_index
 from layers.series import sparkline_column
+from layers.sizing import deep_bytes
 from layers.store import Store
 from layers.view import MapView, ResolvedView, resolve
 from layers.zone_layer import ZoneOverlay, build_overlay
@@ -37,6 +38,7 @@ from layers.zones import Units, ZoneBook
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
+RENDER_CACHE_BYTES = 96 * 1024 * 1024  # rendered maps, compare and timeline results, exports: bytes and count
 OBS_CACHE_SIZE = 4  # observations with derived values, per store version (current plus a few old ones)
 T = TypeVar("T")
 
@@ -58,12 +60,14 @@ class Atlas:
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
     _obs: OrderedDict[int, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
-    _renders: OrderedDict[tuple[object, ...], dict[str, str]] = field(default_factory=OrderedDict, repr=False)
+    render_cache_bytes: int = RENDER_CACHE_BYTES
+    _renders: Memo = field(init=False, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
     _memo: Memo = field(default_factory=Memo, repr=False)
     _derived: dict[str, tuple[int, object]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self._renders = Memo(RENDER_CACHE_SIZE, self.render_cache_bytes)
         self.units = Units.of(self.boundaries.regions)
         self.zones.check(self.units)
         self.search_index = build_index(self.boundaries.regions, list(self.zones.zones))
@@ -136,10 +140,9 @@ class Atlas:
     def render_map(self, view: MapView) -> dict[str, str]:
         """Head, body and script of the Folium map, cached by (view, store version)."""
         key = (view.model_dump_json(), self.version(), self.tile_url)
-        with self._lock:
-            if key in self._renders:
-                self._renders.move_to_end(key)
-                return self._renders[key]
+        return self._renders.get(key, lambda: self._render_map(view))
+
+    def _render_map(self, view: MapView) -> dict[str, str]:
         rv, frame = self.frame(view)
         sparks = sparkline_column(frame, self.observations(view.version), rv.indicator.id, view.lang)
         if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
@@ -149,12 +152,7 @@ class Atlas:
         m = build_map(classified, classes, fills, MapText(self.title(rv), view.lang, rv.indicator, notes),
                       self.boundaries.neighbours(), self.tile_url, self.tile_attribution,
                       zones=self.zone_overlay(view, list(frame.adcode)))
-        parts = render_parts(m) | {"title": self.title(rv)}
-        with self._lock:
-            self._renders[key] = parts
-            while len(self._renders) > RENDER_CACHE_SIZE:
-                self._renders.popitem(last=False)
-        return parts
+        return render_parts(m) | {"title": self.title(rv)}
 
     def zone_overlay(self, view: MapView, adcodes: list[str]) -> ZoneOverlay | None:
         """The zones to draw over a view's map (None when the view turns them off)."""
@@ -180,31 +178,23 @@ class Atlas:
 
     def render_cached(self, key: tuple[object, ...], build: Callable[[], folium.Map]) -> dict[str, str]:
         """Head, body and script of any map, built once per key (plus store version) and kept in the LRU cache."""
-        full = (*key, self.version())
-        with self._lock:
-            if full in self._renders:
-                self._renders.move_to_end(full)
-                return self._renders[full]
-        parts = render_parts(build())
-        with self._lock:
-            self._renders[full] = parts
-            while len(self._renders) > RENDER_CACHE_SIZE:
-                self._renders.popitem(last=False)
-        return parts
+        return self._renders.get((*key, self.version()), lambda: render_parts(build()))
 
     def memo(self, kind: str, view: MapView, build: Callable[[], T]) -> T:
         """Cache any view-derived result (compare maps, timelines, exports) by (kind, view, store version)."""
-        key = (kind, view.model_dump_json(), self.version(), self.tile_url)
+        return self._renders.get((kind, view.model_dump_json(), self.version(), self.tile_url), build)
+
+    def cache_usage(self) -> dict[str, tuple[int, int]]:
+        """(entries, bytes) of each cache the atlas keeps: what a soak or an operator checks memory against."""
         with self._lock:
-            if key in self._renders:
-                self._renders.move_to_end(key)
-                return self._renders[key]  # type: ignore[return-value]
-        result = build()
-        with self._lock:
-            self._renders[key] = result  # type: ignore[assignment]
-            while len(self._renders) > RENDER_CACHE_SIZE:
-                self._renders.popitem(last=False)
-        return result
+            obs = list(self._obs.values())
+            derived = [v for _, v in self._derived.values()]
+            boundary = list(self._boundary_json.values())
+        return {"renders": (len(self._renders), self._renders.bytes),
+                "memo": (len(self._memo), sum(deep_bytes(v) for v in self._memo.values())),
+                "observations": (len(obs), sum(deep_bytes(v) for v in obs)),
+                "derived": (len(derived), sum(deep_bytes(v) for v in derived)),
+                "boundaries": (len(boundary), sum(len(b) for b in boundary))}
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""

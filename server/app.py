@@ -20,7 +20,7 @@ from layers.fmt import number
 from layers.seed import ensure_seeded
 from layers.zones import ZoneBook
 from server import errors, templating
-from server.compression import Compression
+from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
 from server.middleware import SecuredFastAPI
@@ -38,7 +38,7 @@ def load_atlas(settings: Settings) -> Atlas:
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
-                 ZoneBook.load(settings.zones))
+                 ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions.router)
     app.include_router(search.router)
     errors.install(app)
-    app.add_middleware(ResponseCache)  # innermost: kept bodies still pass through compression and headers
-    app.add_middleware(Compression)  # SecurityHeaders wraps everything: see SecuredFastAPI
+    # innermost: kept bodies still pass through compression and headers
+    app.add_middleware(ResponseCache, max_bytes=settings.cache_bytes("responses"))
+    app.add_middleware(Compression, cache=BodyCache(settings.cache_bytes("compressed")))  # SecurityHeaders wraps all
     return app

@@ -74,11 +74,13 @@ class BodyCache:
         return None
 
     def put(self, key: tuple[str, str, str], data: bytes) -> None:
+        if len(data) > self.max_bytes:
+            return
         with self._lock:
             self.size += len(data) - len(self._items.get(key, b""))
             self._items[key] = data
             self._items.move_to_end(key)
-            while self.size > self.max_bytes and len(self._items) > 1:
+            while self.size > self.max_bytes:
                 _, old = self._items.popitem(last=False)
                 self.size -= len(old)
 

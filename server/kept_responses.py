@@ -81,14 +81,15 @@ class ResponseCache:
         headers = Headers(raw=start.get("headers", []))
         cache_control = headers.get("cache-control", "")
         etag = headers.get("etag")
-        if start["status"] != 200 or not etag or "public" not in cache_control or "no-store" in cache_control:
+        if (start["status"] != 200 or not etag or "public" not in cache_control or "no-store" in cache_control
+                or len(body) > self.max_bytes):
             return
         kept = Kept(list(start.get("headers", [])), body, etag.removeprefix("W/"))
         with self._lock:
             old = self._items.pop(key, None)
             self.size += len(body) - (len(old.body) if old else 0)
             self._items[key] = kept
-            while self.size > self.max_bytes and len(self._items) > 1:
+            while self.size > self.max_bytes:
                 _, dropped = self._items.popitem(last=False)
                 self.size -= len(dropped.body)
 

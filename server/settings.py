@@ -29,3 +29,9 @@ class Settings(BaseSettings):
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors for pages, e.g. \"'self' https://intranet.example\"")
     max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")
+    cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker: 3/7 rendered maps and exports, "
+                          "2/7 whole responses, 2/7 compressed bodies (0 keeps nothing)")
+
+    def cache_bytes(self, share: str) -> int:
+        """The byte budget of one cache ("renders", "responses" or "compressed") out of cache_mb."""
+        return self.cache_mb * 1024 * 1024 * {"renders": 3, "responses": 2, "compressed": 2}[share] // 7

@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from layers.store import DatasetMeta
+from server.app import create_app
 from server.compression import choose
+from server.settings import Settings
 
 PAGES = ["/map?level=county", "/api/values?level=county", "/api/indicators", "/static/vendor/leaflet/leaflet.js",
          "/api/boundaries?level=county&lod=3"]
@@ -97,3 +99,24 @@ def test_versioned_boundaries_are_immutable(client: TestClient) -> None:
     assert stale.status_code == 307 and stale.headers["location"] == versioned
     other = client.get("/api/boundaries?level=county&lod=2").headers["content-location"]
     assert other != versioned and "lod=2" in other
+
+
+def test_cache_budget_zero_keeps_nothing_and_still_serves(settings: Settings,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    with TestClient(create_app(settings.model_copy(update={"cache_mb": 0}))) as client:
+        atlas = client.app.state.atlas  # type: ignore[attr-defined]
+        first = client.get("/map?level=prefecture")
+        calls: list[str] = []
+        original = atlas._render_map
+        monkeypatch.setattr(atlas, "_render_map", lambda view: calls.append("render") or original(view))
+        again = [client.get("/map?level=prefecture", headers={"accept-encoding": enc}) for enc in ("br", "gzip")]
+        assert [r.status_code for r in again] == [200, 200]
+        assert len({r.headers["etag"].removeprefix("W/") for r in [first, *again]}) == 1
+        assert calls == ["render", "render"]  # nothing kept: each request drew its map again
+        assert atlas.cache_usage()["renders"] == (0, 0)
+
+
+def test_cache_budget_is_split_between_the_caches(settings: Settings) -> None:
+    s = settings.model_copy(update={"cache_mb": 7})
+    parts = [s.cache_bytes(p) for p in ("renders", "responses", "compressed")]
+    assert parts == [3 * 2**20, 2 * 2**20, 2 * 2**20] and sum(parts) == 7 * 2**20
