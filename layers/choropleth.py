@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import folium
@@ -107,9 +108,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
         folium.TileLayer(tile_url, attr=tile_attribution or tile_url, name="basemap", overlay=False).add_to(m)
     if neighbours is not None and len(neighbours):
         folium.GeoJson(
-            feature_collection(rounded(neighbours[["name_zh", "geometry"]], 2).assign(
-                name_zh=neighbours["name_zh"].map(esc))),
-            name="neighbours", interactive=False, control=False,
+            neighbour_features(neighbours), name="neighbours", interactive=False, control=False,
             style_function=lambda _f: {"fillColor": "#e4e4e0", "color": "#c4c4c0", "weight": 0.8, "fillOpacity": 1},
         ).add_to(m)
     add_hatch_pattern(m)
@@ -152,6 +151,27 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     stable_ids(m, id_prefix)
     return m
+
+
+_NEIGHBOURS_LOCK = threading.Lock()
+_NEIGHBOURS: list[tuple[gpd.GeoDataFrame, dict[str, object]]] = []  # the last frame seen and its GeoJSON
+
+
+def neighbour_features(neighbours: gpd.GeoDataFrame) -> dict[str, object]:
+    """GeoJSON of the neighbouring provinces, rounded for the page, made once per frame and reused.
+
+    Every map passes the same frame (BoundarySet.neighbours); rounding it on each render made new geometries
+    each time, and the parsed-geometry cache in layers.features then kept ~200 KB per render until it was full.
+    """
+    with _NEIGHBOURS_LOCK:
+        for frame, features in _NEIGHBOURS:
+            if frame is neighbours:
+                return features
+    features = feature_collection(rounded(neighbours[["name_zh", "geometry"]], 2).assign(
+        name_zh=neighbours["name_zh"].map(esc)))
+    with _NEIGHBOURS_LOCK:
+        _NEIGHBOURS[:] = [(neighbours, features)]
+    return features
 
 
 def render_parts(m: folium.Map) -> dict[str, str]:

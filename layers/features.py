@@ -13,7 +13,7 @@ import shapely
 # Parsed geometries by object: page boundaries and zone shapes are built once and reused by every render, so
 # their GeoJSON is parsed once. The entry holds the geometry itself, so its id() cannot be reused meanwhile.
 _PARSED: OrderedDict[int, tuple[shapely.Geometry, dict[str, object]]] = OrderedDict()
-_PARSED_MAX = 20_000
+_PARSED_MAX = 4_000  # page units at every LOD and the zone shapes, with room to spare
 _LOCK = threading.Lock()
 
 

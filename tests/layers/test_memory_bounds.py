@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import tracemalloc
 
 import geopandas as gpd
 import pandas as pd
@@ -74,3 +76,23 @@ def test_atlas_render_cache_stays_within_its_budget(atlas: Atlas) -> None:
     assert used <= 1024 * 1024 and 1 <= entries < len(views)
     assert small.render_map(views[-1]) is pages[-1]  # the newest is served from the cache
 
+
+def test_rendering_many_maps_does_not_keep_memory(atlas: Atlas) -> None:
+    """Each render once left its own parsed copy of the neighbouring provinces (~200 KB) in a shared cache."""
+    uncached = Atlas(atlas.boundaries, atlas.catalogue, atlas.store, render_cache_bytes=0)
+    views = [MapView(level=level, k=k, scheme=scheme) for level in ("county", "prefecture") for k in (3, 4, 5)
+             for scheme in ("quantiles", "equal_interval", "natural_breaks")]
+    for view in views:  # warm: each level's units and zone overlay are parsed once and kept on purpose
+        uncached.render_map(view)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for view in views * 2:
+            uncached.render_map(view)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert uncached.cache_usage()["renders"] == (0, 0)
+    assert grown < 1_000_000, f"{grown / 1e6:.1f} MB kept after {2 * len(views)} renders"
