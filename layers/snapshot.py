@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from layers.choropleth import classify_frame
-from layers.export import ExportData, Overlay
+from layers.export import ExportData, Overlay, ZoneLayer
 from layers.i18n import t
 from layers.mapnotes import map_notes
 from layers.ranking import ranking_for
 from layers.view import MapView
+from layers.zone_layer import STYLES
+from layers.zones import ZONE_TYPES
 
 if TYPE_CHECKING:  # typing only
     from layers.atlas import Atlas
@@ -34,12 +36,27 @@ def export_data(atlas: Atlas, view: MapView) -> ExportData:
         overlays.append(Overlay(frame[frame["adcode"] == view.region].geometry,
                                 str(sel["name_en"] if lang == "en" else sel["name_zh"])))
     return ExportData(
+        zones=zone_layer(atlas, view, frame) if view.zones else None,
         overlays=overlays, frame=frame, classes=classes, fills=fills, title=atlas.title(rv),
         legend_title=rv.indicator.name_en if lang == "en" else rv.indicator.name_zh,
         unit=rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         sources=sorted(set(frame["source"].dropna())), lang=lang, illustrative=bool(frame["illustrative"].any()),
         notes=notes, neighbours=atlas.boundaries.neighbours(),
     )
+
+
+def zone_layer(atlas: Atlas, view: MapView, frame: pd.DataFrame) -> ZoneLayer | None:
+    """The zones the live map draws over this view, at the export's LOD; None when none can be drawn."""
+    lod = view.lod if view.lod is not None else EXPORT_LOD
+    overlay = atlas.zone_overlay(view.model_copy(update={"lod": lod}), list(frame["adcode"]))
+    if overlay is None or overlay.frame.empty:
+        return None
+    lang = view.lang
+    counts = overlay.frame["zone_type"].value_counts()
+    labels = {ty: f"{t('zone_type_' + ty, lang)} ({int(counts[ty])})" for ty in ZONE_TYPES if ty in counts}
+    when = t("zones_as_of", lang, year=view.zones_year) if view.zones_year is not None else t("zones_any_year", lang)
+    return ZoneLayer(overlay.frame, {ty: (st.pattern, st.dash) for ty, st in STYLES.items()}, labels,
+                     f"{t('zones', lang)} · {when}")
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from layers.export import ExportOptions, figure, map_axes, projected
+from layers.export import ExportOptions, figure, map_axes, projected, source_parts
 from layers.snapshot import export_data
 from layers.store import DatasetMeta
 from layers.view import MapView
@@ -30,7 +30,7 @@ def _rgb(hex_: str) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("level", ["county", "prefecture"])
 def test_png_has_size_and_live_map_colours_at_unit_interiors(client: TestClient, level: str) -> None:
-    q = f"level={level}&indicator=population&width=800&height=600&scale=2"
+    q = f"level={level}&indicator=population&width=800&height=600&scale=2&zones=false"  # fills only: no hatch
     r = client.get(f"/export.png?{q}")
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     img = Image.open(io.BytesIO(r.content)).convert("RGB")
@@ -38,7 +38,7 @@ def test_png_has_size_and_live_map_colours_at_unit_interiors(client: TestClient,
     live = dict(LIVE_FILL.findall(client.get(f"/map?level={level}&indicator=population").text))
     assert len(live) == (87 if level == "county" else 14)
     # where each unit's interior point lands in the image, from the same figure layout
-    data = export_data(client.app.state.atlas, MapView(level=level))  # type: ignore[attr-defined]
+    data = export_data(client.app.state.atlas, MapView(level=level, zones=False))  # type: ignore[attr-defined]
     fig = figure(data, ExportOptions(width=800, height=600, scale=2))
     fig.canvas.draw()
     ax = map_axes(fig)
@@ -137,3 +137,38 @@ def test_export_of_unknown_indicator_is_404(client: TestClient) -> None:
 def test_exported_frame_is_the_views_units(client: TestClient) -> None:
     data = export_data(client.app.state.atlas, MapView(level="county"))  # type: ignore[attr-defined]
     assert isinstance(data.frame, gpd.GeoDataFrame) and len(data.frame) == 87 and not data.illustrative
+
+
+def _dark_pixels_at(img: Image.Image, data, adcode: str, fig) -> int:  # noqa: ANN001
+    ax = map_axes(fig)
+    geom = projected(data.frame).set_index("adcode").geometry[adcode].representative_point()
+    x, y = ax.transData.transform((geom.x, geom.y))
+    cx, cy = round(x * 2), round(img.size[1] - y * 2)
+    return sum(sum(img.getpixel((cx + dx, cy + dy))) < 200 for dx in range(-12, 13) for dy in range(-12, 13))
+
+
+def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
+    atlas = client.app.state.atlas  # type: ignore[attr-defined]
+    page = client.get("/map?level=county&indicator=population&zones_year=2020").text
+    data = export_data(atlas, MapView(level="county", zones_year=2020))
+    assert data.zones is not None
+    for label in data.zones.labels.values():  # the export's key rows are the live key's rows
+        assert f"<span>{label}" in page.replace("（", " (").replace("）", ")") or label in page, label
+    fig = figure(data, ExportOptions(width=800, height=600, scale=2))
+    fig.canvas.draw()
+    legend = [t.get_text() for t in map_axes(fig).get_legend().get_texts()]
+    assert data.zones.heading in legend and all(label in legend for label in data.zones.labels.values())
+    q = "level=county&indicator=population&width=800&height=600&scale=2&zones_year=2020"
+    with_zones, without = (Image.open(io.BytesIO(client.get(f"/export.png?{q}{extra}").content)).convert("RGB")
+                           for extra in ("", "&zones=false"))
+    plain = export_data(atlas, MapView(level="county", zones=False))
+    assert plain.zones is None
+    # 敦煌 lies in a demonstration zone: hatch lines cross its fill; 阿克塞 (620924) is in none
+    assert _dark_pixels_at(with_zones, data, "620982", fig) > 20
+    assert _dark_pixels_at(without, data, "620982", fig) == 0
+    assert _dark_pixels_at(with_zones, data, "620924", fig) == 0
+
+
+def test_footer_names_each_source_part_once() -> None:
+    parts = source_parts(["census (MIT)", "census (MIT); sum of county-level units", "年鉴；census (MIT)"])
+    assert parts == ["census (MIT)", "sum of county-level units", "年鉴"]
