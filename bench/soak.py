@@ -4,7 +4,10 @@ failing on any error or on memory that keeps growing once the caches are full.
 Run: `make soak`, or `PYTHONPATH=. python bench/soak.py [--seconds 600] [--workers 4] [--markdown FILE]`.
 Targets 127.0.0.1 only; stops after --seconds (at most 600) or --max-requests, whichever comes first.
 Pass: no 5xx, no unexpected status, no transport error; RSS growth over the second half of the run under
-HALF_GROWTH_MB (the render cache is bounded, so a server that does not leak levels off).
+HALF_GROWTH_MB (the caches are bounded by bytes, so a server that does not leak levels off). Growth is the mean
+RSS over the last quarter minus the mean over the second quarter: single samples swing by ±50 MB as each commit
+turns the caches over, so one sample at half-time and one at the end can show growth where there is none (or hide
+it); quarter means of 30 samples each do not, and a leak of HALF_GROWTH_MB per half still shows in full.
 """
 
 from __future__ import annotations
@@ -164,6 +167,13 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values[0] if values else 0.0)
 
 
+def quarter_mean(rss: list[tuple[float, float]], elapsed: float, quarter: int) -> float:
+    """Mean RSS of the samples taken in one quarter (0-3) of the run."""
+    lo, hi = elapsed * quarter / 4, elapsed * (quarter + 1) / 4
+    values = [r for t, r in rss if lo <= t <= hi]
+    return statistics.fmean(values) if values else float("nan")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=600)
@@ -212,13 +222,15 @@ def main() -> int:
 
     start, end, peak = rss[0][1], rss[-1][1], max(r for _, r in rss)
     half = next(r for t, r in rss if t >= elapsed / 2)
+    growth = quarter_mean(rss, elapsed, 3) - quarter_mean(rss, elapsed, 1)
     total = sum(tally.counts.values())
-    ok = not tally.failures and not warm.failures and end - half < HALF_GROWTH_MB
+    ok = not tally.failures and not warm.failures and growth < HALF_GROWTH_MB
     lines = [
         f"duration {elapsed:.0f} s, {args.workers} workers, {total} requests ({total / elapsed:.1f}/s), "
         f"{len(tally.failures)} failures, data version at the end {versions}",
         f"server RSS: start {start:.0f} MB (after warm-up), half-time {half:.0f} MB, end {end:.0f} MB, "
-        f"peak {peak:.0f} MB; growth over the second half {end - half:+.0f} MB (bound {HALF_GROWTH_MB} MB)",
+        f"peak {peak:.0f} MB; growth over the second half {growth:+.0f} MB (mean of the last quarter minus mean of "
+        f"the second; bound {HALF_GROWTH_MB} MB; end minus half-time sample {end - half:+.0f} MB)",
         "statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items())),
         "",
         "| kind | requests | p50 ms | p95 ms | p99 ms | max ms |",

@@ -6,6 +6,7 @@ every allocation slower and adds its own memory.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import os
@@ -32,6 +33,32 @@ def cache_sizes() -> dict[str, object]:
             out["kept_responses"] = (len(obj._items), obj.size)
         elif isinstance(obj, BodyCache):
             out["compressed_bodies"] = (len(obj._items), obj.size)
+    out["native"] = native_memory()
+    out["traced_python"] = tracemalloc.get_traced_memory()[0]
+    return out
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+def native_memory() -> dict[str, int]:
+    """Memory outside Python objects: Arrow's pool (pandas strings) and glibc's heap (in use and free-but-held)."""
+    import pyarrow as pa
+
+    pool = pa.default_memory_pool()
+    out = {"arrow_backend": pool.backend_name, "arrow_allocated": pool.bytes_allocated(),
+           "arrow_peak": pool.max_memory()}
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _Mallinfo2
+        info = libc.mallinfo2()
+        out |= {"malloc_heap": info.arena, "malloc_mmapped": info.hblkhd, "malloc_in_use": info.uordblks,
+                "malloc_free_held": info.fordblks}
+    except (OSError, AttributeError):
+        pass
     return out
 
 
@@ -45,7 +72,11 @@ def main() -> None:
         count[0] += 1
         gc.collect()
         tracemalloc.take_snapshot().dump(str(out / f"snap-{count[0]}.pickle"))
-        (out / f"caches-{count[0]}.json").write_text(json.dumps(cache_sizes(), indent=1))
+        try:  # a handler that raised would raise inside whatever the server was doing
+            sizes = cache_sizes()
+        except Exception as e:  # noqa: BLE001 - reported in the file instead
+            sizes = {"error": repr(e)}
+        (out / f"caches-{count[0]}.json").write_text(json.dumps(sizes, indent=1))
 
     signal.signal(signal.SIGUSR1, dump)
     from server.cli import app

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -19,7 +21,7 @@ from layers.catalogue import Catalogue
 from layers.fmt import number
 from layers.seed import ensure_seeded
 from layers.zones import ZoneBook
-from server import errors, templating
+from server import allocator, errors, templating
 from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
@@ -41,14 +43,26 @@ def load_atlas(settings: Settings) -> Atlas:
                  ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"))
 
 
+async def trim_every(seconds: float) -> None:
+    """Return freed memory to the system now and then (server.allocator), off the event loop."""
+    while True:
+        await anyio.sleep(seconds)
+        await anyio.to_thread.run_sync(allocator.trim)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app from explicit settings (tests) or the environment (serving)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        allocator.tune()
         app.state.atlas = load_atlas(settings)
-        yield
+        async with anyio.create_task_group() as tasks:
+            if settings.trim_seconds > 0:
+                tasks.start_soon(trim_every, settings.trim_seconds)
+            yield
+            tasks.cancel_scope.cancel()
         app.state.atlas.store.close()
 
     app = SecuredFastAPI(

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker: 3/7 rendered maps and exports, "
                           "2/7 whole responses, 2/7 compressed bodies (0 keeps nothing)")
 
+    trim_seconds: float = Field(30, ge=0, description="Seconds between giving freed memory back to the system "
+                                "(glibc malloc_trim); 0 never")
+
     def cache_bytes(self, share: str) -> int:
         """The byte budget of one cache ("renders", "responses" or "compressed") out of cache_mb."""
         return self.cache_mb * 1024 * 1024 * {"renders": 3, "responses": 2, "compressed": 2}[share] // 7
