@@ -75,6 +75,7 @@ class ZoneLayer:
     styles: dict[str, tuple[str, str | None]]  # zone_type -> (pattern name, dash "12 6" or None)
     labels: dict[str, str]  # zone_type -> key row, e.g. "知识产权试点县 (12)"
     heading: str  # "试点区域 · 2020年在册"
+    note: str = ""  # "另有 9 项成员未公布或未界定，未画出": what the key cannot draw
 
 
 @dataclass
@@ -170,6 +171,8 @@ def _draw_zones(ax: Axes, zones: ZoneLayer) -> list[Patch]:
                  linestyle=style)
         handles.append(Patch(facecolor="#e8e8e8", edgecolor=ZONE_INK, hatch=ZONE_HATCHES[pattern], linewidth=1.2,
                              linestyle=style, label=label))
+    if zones.note:
+        handles.append(Patch(facecolor="none", edgecolor="none", label=zones.note))
     return handles
 
 

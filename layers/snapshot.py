@@ -54,9 +54,12 @@ def zone_layer(atlas: Atlas, view: MapView, frame: pd.DataFrame) -> ZoneLayer | 
     lang = view.lang
     counts = overlay.frame["zone_type"].value_counts()
     labels = {ty: f"{t('zone_type_' + ty, lang)} ({int(counts[ty])})" for ty in ZONE_TYPES if ty in counts}
+    if "new_area" in labels:  # as the live key says: drawn over its counties, no boundary of its own
+        labels["new_area"] += t("new_area_key", lang)
     when = t("zones_as_of", lang, year=view.zones_year) if view.zones_year is not None else t("zones_any_year", lang)
+    hidden = sum(1 for z in atlas.zones.as_of(view.zones_year) if not z.members and not z.province_wide)
     return ZoneLayer(overlay.frame, {ty: (st.pattern, st.dash) for ty, st in STYLES.items()}, labels,
-                     f"{t('zones', lang)} · {when}")
+                     f"{t('zones', lang)} · {when}", t("zones_unknown_members", lang, n=hidden) if hidden else "")
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:

@@ -152,12 +152,15 @@ def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
     page = client.get("/map?level=county&indicator=population&zones_year=2020").text
     data = export_data(atlas, MapView(level="county", zones_year=2020))
     assert data.zones is not None
-    for label in data.zones.labels.values():  # the export's key rows are the live key's rows
-        assert f"<span>{label}" in page.replace("（", " (").replace("）", ")") or label in page, label
+    key = page[page.index('class="ipmap-zonekey-details"'):]
+    row = r'<div class="ipmap-legend-row"><svg class="ipmap-zone-swatch".*?</svg><span>(.*?)</span>'
+    live_rows = [re.sub(r"<[^>]+>", "", r) for r in re.findall(row, key)]
+    assert list(data.zones.labels.values()) == live_rows  # the export's key rows are the live key's rows
     fig = figure(data, ExportOptions(width=800, height=600, scale=2))
     fig.canvas.draw()
     legend = [t.get_text() for t in map_axes(fig).get_legend().get_texts()]
     assert data.zones.heading in legend and all(label in legend for label in data.zones.labels.values())
+    assert data.zones.note in legend and data.zones.note.startswith("另有") and data.zones.note in page
     q = "level=county&indicator=population&width=800&height=600&scale=2&zones_year=2020"
     with_zones, without = (Image.open(io.BytesIO(client.get(f"/export.png?{q}{extra}").content)).convert("RGB")
                            for extra in ("", "&zones=false"))
