@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 # Pinyin of every unit and zone name (full and stem), made by `ipmap build-pinyin`: serving looks names up here,
-# so a worker never loads pypinyin's dictionary (~56 MB) unless an upload spells a name no table knows.
+# so a worker never loads pypinyin's dictionary (~53 MB) unless an upload spells a name no table knows.
 PINYIN_TABLE = Path(__file__).resolve().parent.parent / "data" / "pinyin.json"
 # Place-name readings that differ from the common reading of the characters.
 _READINGS = {"民乐": [["mín"], ["lè"]], "武都": [["wǔ"], ["dū"]]}
