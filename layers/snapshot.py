@@ -12,6 +12,7 @@ from layers.export import ExportData, Overlay, ZoneLayer
 from layers.i18n import t
 from layers.mapnotes import map_notes
 from layers.ranking import ranking_for
+from layers.store import plain_row
 from layers.view import MapView
 from layers.zone_layer import STYLES
 from layers.zones import ZONE_TYPES
@@ -110,15 +111,7 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:
     safe = neutralise(df)
     ws.append([str(c) for c in safe.columns])
     for row in safe.itertuples(index=False):
-        cells = []
-        for v in row:
-            if v is None or (isinstance(v, float) and v != v):
-                cells.append(None)
-            elif hasattr(v, "item"):
-                cells.append(v.item())
-            else:
-                cells.append(v)
-        ws.append(cells)
+        ws.append(list(plain_row(row)))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=2):

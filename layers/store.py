@@ -131,13 +131,13 @@ class Store:
                 db.executemany(
                     f"INSERT INTO observations (dataset_id, {', '.join(OBSERVATION_COLUMNS)})"
                     f" VALUES (?, {', '.join('?' * len(OBSERVATION_COLUMNS))})",
-                    ((dataset_id, *_plain(row)) for row in obs.itertuples(index=False)),
+                    ((dataset_id, *plain_row(row)) for row in obs.itertuples(index=False)),
                 )
                 if tgt is not None and len(tgt):
                     db.executemany(
                         f"INSERT OR REPLACE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
                         f" VALUES (?, {', '.join('?' * len(TARGET_COLUMNS))})",
-                        ((dataset_id, *_plain(row)) for row in tgt.itertuples(index=False)),
+                        ((dataset_id, *plain_row(row)) for row in tgt.itertuples(index=False)),
                     )
                 db.execute("COMMIT")
             except BaseException:
@@ -207,8 +207,8 @@ class Store:
             self._readers.db = None
 
 
-def _plain(row: tuple[object, ...]) -> tuple[object, ...]:
-    """NumPy scalars and NaN -> plain Python values sqlite3 accepts."""
+def plain_row(row: tuple[object, ...]) -> tuple[object, ...]:
+    """NumPy scalars and NaN -> plain Python values (what sqlite3, psycopg and openpyxl accept)."""
     out = []
     for v in row:
         if v is None or (isinstance(v, float) and v != v):

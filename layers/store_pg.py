@@ -105,7 +105,7 @@ class PgStore:
             dataset_id = int(row[0]) if row else 0
             with db.cursor().copy(f"COPY observations (dataset_id, {', '.join(OBSERVATION_COLUMNS)}) FROM STDIN") as cp:
                 for r in obs.itertuples(index=False):
-                    cp.write_row((dataset_id, *sqlite_store._plain(r)))
+                    cp.write_row((dataset_id, *sqlite_store.plain_row(r)))
             if tgt is not None and len(tgt):
                 updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ["dataset_id", *TARGET_COLUMNS]
                                     if c not in TARGET_KEY)
@@ -114,7 +114,7 @@ class PgStore:
                         f"INSERT INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
                         f" VALUES ({', '.join(['%s'] * (len(TARGET_COLUMNS) + 1))})"
                         f" ON CONFLICT ({', '.join(TARGET_KEY)}) DO UPDATE SET {updates}",
-                        [(dataset_id, *sqlite_store._plain(r)) for r in tgt.itertuples(index=False)],
+                        [(dataset_id, *sqlite_store.plain_row(r)) for r in tgt.itertuples(index=False)],
                     )
         return dataset_id
 
