@@ -19,9 +19,10 @@ import pandas as pd
 from geo.boundaries import BoundarySet
 from geo.simplify import LODS, lod_by_id
 from layers.catalogue import Catalogue
-from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts, rounded
+from layers.choropleth import MapText, build_map, classify_frame, join_values, rounded
 from layers.derive import Hierarchy, derive
 from layers.errors import NotFoundError, UnknownParameterError
+from layers.folium_text import render_parts
 from layers.i18n import t
 from layers.importing.regions import RegionMatcher
 from layers.locator_svg import SvgLocator

@@ -174,13 +174,6 @@ def neighbour_features(neighbours: gpd.GeoDataFrame) -> dict[str, object]:
     return features
 
 
-def render_parts(m: folium.Map) -> dict[str, str]:
-    """The map's head, body and script HTML, to place inside our own page templates."""
-    fig = m.get_root()
-    fig.render()
-    return {"head": fig.header.render(), "body": fig.html.render(), "script": fig.script.render()}
-
-
 def rounded(frame: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
     """Coordinates rounded to what the zoom needs: fewer bytes per vertex on the page."""
     out = frame.copy()

@@ -10,10 +10,11 @@ import geopandas as gpd
 import numpy as np
 
 from layers.catalogue import Indicator
-from layers.choropleth import MapText, build_map, classify_frame, render_parts
+from layers.choropleth import MapText, build_map, classify_frame
 from layers.classify import Classes, classify
 from layers.controls import HATCH_SVG
 from layers.errors import UnknownParameterError
+from layers.folium_text import render_parts
 from layers.i18n import t
 from layers.palettes import CHANGE_DIVERGING
 from layers.view import MapView, ResolvedView

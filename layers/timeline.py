@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from layers.choropleth import MapText, build_map, classify_frame, render_parts
+from layers.choropleth import MapText, build_map, classify_frame
 from layers.classify import Classes, classify
 from layers.fmt import esc
+from layers.folium_text import render_parts
 from layers.i18n import t
 from layers.palettes import NO_DATA_FILL, colours
 from layers.view import MapView

@@ -217,13 +217,20 @@ def live_years(tmp_path_factory: pytest.TempPathFactory, boundaries: BoundarySet
 
 # Hostile data for the XSS tests: markup and script in every string a visitor can see.
 XSS = ("<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>", "\"'><svg onload=alert(3)>")
+# Template syntax: plain text in HTML, but once run as a template by Folium's helper library (see
+# layers/folium_text.py). Evaluated, each leaves one of EVALUATED in the output or raises a 500.
+TEMPLATE = ("{{ 'EVAL' ~ 'UATED' }}",
+            "CHK {{ 7*7 }} id={{ cycler.__init__.__globals__.os.popen(dict(id=1)|first).read() }}",  # the probe's
+            "{%raw%}", "来源 {# 表3",
+            "}} {% endraw %} {% for x in 'Z9q' %}Z9qZ9qZ9q{% endfor %}")
+EVALUATED = ("EVALUATED", "CHK 49", "uid=", "gid=", "Z9qZ9qZ9qZ9q")
 HOSTILE_NAMES = {  # adcode -> (name_zh, name_en)
-    "620102": ("城关区" + XSS[0], "Chengguan " + XSS[1]),
-    "620100": ("兰州市" + XSS[2], "Lanzhou " + XSS[0]),
-    "620982": ("敦煌市" + XSS[1], "Dunhuang " + XSS[2]),
+    "620102": ("城关区" + XSS[0] + TEMPLATE[0], "Chengguan " + XSS[1] + TEMPLATE[1]),
+    "620100": ("兰州市" + XSS[2] + TEMPLATE[2], "Lanzhou " + XSS[0] + TEMPLATE[3]),
+    "620982": ("敦煌市" + XSS[1] + TEMPLATE[4], "Dunhuang " + XSS[2] + TEMPLATE[0]),
 }
 HOSTILE_YEAR = 2019  # population 2019: every county but three (620982 among them, so the legend names it)
-HOSTILE_SOURCE = "统计公报 " + XSS[0] + XSS[1]
+HOSTILE_SOURCE = "统计公报 " + XSS[0] + XSS[1] + " " + TEMPLATE[0] + TEMPLATE[1] + TEMPLATE[2]
 
 
 def make_hostile(app: object, boundaries: BoundarySet) -> None:
@@ -246,8 +253,9 @@ def make_hostile(app: object, boundaries: BoundarySet) -> None:
     pop = pop[(pop.indicator == "population") & (pop.year == 2020)
               & pop.adcode.isin(hostile.units("county", 3).adcode) & ~pop.adcode.isin(["620982", "620821", "620523"])]
     rows = pd.DataFrame({"adcode": pop.adcode, "indicator": "population", "year": HOSTILE_YEAR, "value": pop.value,
-                         "unit": XSS[2], "source": HOSTILE_SOURCE, "note": XSS[1]})
-    atlas.store.add_dataset(DatasetMeta(name=XSS[0], kind="upload", source=XSS[1], file_name=XSS[2]), rows)
+                         "unit": XSS[2] + TEMPLATE[1], "source": HOSTILE_SOURCE, "note": XSS[1] + TEMPLATE[3]})
+    atlas.store.add_dataset(DatasetMeta(name=XSS[0] + TEMPLATE[0], kind="upload", source=XSS[1] + TEMPLATE[2],
+                                        file_name=XSS[2] + TEMPLATE[4]), rows)
     state.atlas = Atlas(hostile, atlas.catalogue, atlas.store, atlas.tile_url, atlas.tile_attribution)
 
 
@@ -264,4 +272,5 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory, boundaries: Boundar
 @pytest.fixture(scope="session")
 def hostile() -> dict[str, object]:
     """What make_hostile plants: payloads, region names, the 2019 source, for tests to look for."""
-    return {"xss": XSS, "names": HOSTILE_NAMES, "year": HOSTILE_YEAR, "source": HOSTILE_SOURCE}
+    return {"xss": XSS, "template": TEMPLATE, "evaluated": EVALUATED, "names": HOSTILE_NAMES, "year": HOSTILE_YEAR,
+            "source": HOSTILE_SOURCE}

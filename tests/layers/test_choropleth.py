@@ -8,7 +8,8 @@ import re
 import pandas as pd
 
 from layers.atlas import Atlas
-from layers.choropleth import MapText, build_map, classify_frame, join_values, render_parts
+from layers.choropleth import MapText, build_map, classify_frame, join_values
+from layers.folium_text import render_parts
 from layers.view import MapView
 
 

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.csp import script_hash
+from tests.conftest import EVALUATED
 
 HTML = {"Accept": "text/html"}
 PAGES = ["/", "/map?level=county", "/map?level=county&lang=en", "/map?level=prefecture",
@@ -60,7 +61,9 @@ class Page(HTMLParser):
 
 
 def assert_inert(text: str, csp: str | None = None) -> Page:
-    """No payload became markup: no event-handler attribute, no <img src=x>, no script but the page's own."""
+    """No payload became markup or ran as a template: no event-handler attribute, no <img src=x>, no script but the
+    page's own, no trace of template syntax evaluated on the server."""
+    assert not [mark for mark in EVALUATED if mark in text]
     page = Page(text)
     handlers = [(t, a) for t, attrs in page.tags for a in attrs if a.lower().startswith("on")]
     assert handlers == []
