@@ -231,6 +231,7 @@ HOSTILE_NAMES = {  # adcode -> (name_zh, name_en)
 }
 HOSTILE_YEAR = 2019  # population 2019: every county but three (620982 among them, so the legend names it)
 HOSTILE_SOURCE = "统计公报 " + XSS[0] + XSS[1] + " " + TEMPLATE[0] + TEMPLATE[1] + TEMPLATE[2]
+HOSTILE_NOTE, HOSTILE_UNIT = XSS[1] + TEMPLATE[3], XSS[2] + TEMPLATE[2]
 
 
 def make_hostile(app: object, boundaries: BoundarySet) -> None:
@@ -253,7 +254,7 @@ def make_hostile(app: object, boundaries: BoundarySet) -> None:
     pop = pop[(pop.indicator == "population") & (pop.year == 2020)
               & pop.adcode.isin(hostile.units("county", 3).adcode) & ~pop.adcode.isin(["620982", "620821", "620523"])]
     rows = pd.DataFrame({"adcode": pop.adcode, "indicator": "population", "year": HOSTILE_YEAR, "value": pop.value,
-                         "unit": XSS[2] + TEMPLATE[1], "source": HOSTILE_SOURCE, "note": XSS[1] + TEMPLATE[3]})
+                         "unit": HOSTILE_UNIT, "source": HOSTILE_SOURCE, "note": HOSTILE_NOTE})
     atlas.store.add_dataset(DatasetMeta(name=XSS[0] + TEMPLATE[0], kind="upload", source=XSS[1] + TEMPLATE[2],
                                         file_name=XSS[2] + TEMPLATE[4]), rows)
     state.atlas = Atlas(hostile, atlas.catalogue, atlas.store, atlas.tile_url, atlas.tile_attribution)
@@ -273,4 +274,4 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory, boundaries: Boundar
 def hostile() -> dict[str, object]:
     """What make_hostile plants: payloads, region names, the 2019 source, for tests to look for."""
     return {"xss": XSS, "template": TEMPLATE, "evaluated": EVALUATED, "names": HOSTILE_NAMES, "year": HOSTILE_YEAR,
-            "source": HOSTILE_SOURCE}
+            "source": HOSTILE_SOURCE, "note": HOSTILE_NOTE, "unit": HOSTILE_UNIT}
