@@ -4,70 +4,20 @@ from __future__ import annotations
 
 import io
 import math
-import operator
 
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from layers.catalogue import Catalogue
 from layers.export import ExportData, cjk_family, draw_map, footer_lines
-from layers.fmt import number, qualified
+from layers.fmt import number
 from layers.i18n import t
 
-COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
-CMP_TEXT = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "=": "="}
 A4 = (8.27, 11.69)
 
 
-def _multi_year(period: object, year: int) -> bool:
-    """True for a figure over several years (a five-year total, a cumulative sum): not comparable to a year."""
-    return isinstance(period, str) and period.strip() not in ("", str(year))
-
-
-def key_figures(observations: pd.DataFrame, targets: pd.DataFrame, catalogue: Catalogue,
-                lang: str = "zh") -> pd.DataFrame:
-    """Each plan target with the region's latest observation of that indicator, and whether it is met.
-
-    Progress (latest / target, %) is given for level and count targets; a figure over several years
-    (cumulative, plan-period totals) is shown but not judged against a yearly target.
-    """
-    rows = []
-    for tg in targets.sort_values(["plan_id", "indicator"]).itertuples(index=False):
-        ind = catalogue.indicators.get(tg.indicator)
-        name = (ind.name_en if lang == "en" else ind.name_zh) if ind else tg.indicator
-        unit = (ind.unit_en if lang == "en" else ind.unit) if ind else ""
-        obs = observations[(observations.adcode == tg.adcode) & (observations.indicator == tg.indicator)]
-        target_text = f"{CMP_TEXT.get(tg.comparator, '')}{number(tg.value)}"
-        if tg.value_max is not None and not (isinstance(tg.value_max, float) and math.isnan(tg.value_max)):
-            target_text = f"{number(tg.value)}–{number(tg.value_max)}"
-        row = {"indicator": tg.indicator, "name": name, "unit": unit, "target_year": int(tg.year),
-               "target": target_text, "target_value": float(tg.value), "kind": tg.kind,
-               "target_source": tg.source, "latest": None, "latest_text": t("no_observation", lang),
-               "latest_year": None, "latest_source": "", "period": "", "progress": None, "met": None,
-               "illustrative": False}
-        if len(obs):
-            last = obs.sort_values("year").iloc[-1]
-            row.update(latest=float(last.value), latest_year=int(last.year), latest_source=str(last.source),
-                       latest_text=qualified(float(last.value), str(last.qualifier)),
-                       period=str(last.period or ""), illustrative=bool(last.illustrative))
-            if not _multi_year(last.period, int(last.year)) and str(last.qualifier) in ("=", ">"):
-                row["met"] = bool(COMPARE.get(tg.comparator, operator.ge)(float(last.value), float(tg.value)))
-                if tg.kind != "annual_growth" and tg.value:
-                    row["progress"] = float(last.value) / float(tg.value) * 100
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def status_text(row: dict[str, object], lang: str) -> str:
-    """'已达到' / '未达到' / '—' for a key-figure row."""
-    if row.get("met") is None:
-        return "—"
-    return t("met", lang) if row["met"] else t("not_met", lang)
-
-
-def briefing_pdf(data: ExportData, ranking: pd.DataFrame, figures: pd.DataFrame, heading: str,
+def briefing_pdf(data: ExportData, ranking: pd.DataFrame, figures: list[dict[str, object]], heading: str,
                  value_label: str) -> bytes:
     """An A4 PDF: page 1 the map, top of the ranking and key figures; page 2 the whole ranking and sources."""
     family = cjk_family()
@@ -96,15 +46,14 @@ def briefing_pdf(data: ExportData, ranking: pd.DataFrame, figures: pd.DataFrame,
             _table(fig, (0.54, 0.285, 0.40, 0.2), t("bottom_units", lang, n=len(bottom)),
                    [t("rank", lang), t("region", lang), value_label],
                    [[number(r["rank"]), _name(r, lang), number(r["value"])] for _, r in bottom.iterrows()])
-        shown = figures[figures["latest"].notna()]
         _table(fig, (0.06, 0.085, 0.88, 0.165), t("key_figures", lang),
-               [t("indicator", lang), t("target", lang), t("latest", lang), t("progress", lang)],
+               [t("indicator", lang), t("target", lang), t("judged_on", lang), t("verdict", lang)],
                [[f"{r['name']}（{r['unit']}）" if lang == "zh" else f"{r['name']} ({r['unit']})",
                  f"{r['target']} ({r['target_year']})",
-                 f"{r['latest_text']} ({int(r['latest_year'])}{', ' + r['period'] if r['period'] else ''})",
-                 (f"{r['progress']:.0f}% " if r["progress"] is not None and r["progress"] == r["progress"] else "")
-                 + status_text(r, lang)] for _, r in shown.iterrows()],
-               widths=(0.52, 0.14, 0.2, 0.14), size=6.5)
+                 f"{r['value_text']} ({r['as_of'] or r['value_year']})" if r["value"] is not None else str(r["reason"]),
+                 (f"{r['progress']:.0f}% " if r["progress"] is not None and r["verdict"] != "not_assessable" else "")
+                 + str(r["status"])] for r in figures],
+               widths=(0.40, 0.12, 0.34, 0.14), size=5.5)
         for i, line in enumerate(footer_lines(data)):
             fig.text(0.06, 0.065 - i * 0.014, line, fontsize=5.5, color="#444444", va="top", wrap=True)
         fig.text(0.94, 0.02, t("page", lang, n=1), fontsize=7, color="#777777", ha="right")

@@ -156,7 +156,8 @@ def progress(obs: pd.DataFrame, catalogue: Catalogue, targets: pd.DataFrame | No
     """Value as % of the on-track value for level targets: 100 on track, below behind, above ahead.
 
     The trajectory runs from the base indicator's value in the year before the plan starts (the plan's own
-    baseline, e.g. 1.59 in 2015) to the target (3.5 by 2020); later years are measured against the target.
+    baseline, e.g. 1.59 in 2015) to the target (3.5 by 2020); after the target year there is no progress to
+    measure against that plan (746% "on track" in 2024 against a 2020 target said nothing).
     """
     if targets is None or targets.empty:
         return _frame([])
@@ -172,7 +173,8 @@ def progress(obs: pd.DataFrame, catalogue: Catalogue, targets: pd.DataFrame | No
             if start.empty:
                 continue
             v0 = float(start.value.iloc[0])
-            upto = plans[i + 1][1] if i + 1 < len(plans) else 10_000  # the next plan takes over from its baseline
+            # A plan's progress ends at its horizon (its target year); the next plan takes over from its baseline.
+            upto = min(int(g.year), plans[i + 1][1]) if i + 1 < len(plans) else int(g.year)
             for r in base[(base.year > y0) & (base.year <= upto)].itertuples(index=False):
                 if (r.adcode, int(r.year)) in published:
                     continue

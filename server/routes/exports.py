@@ -8,11 +8,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers.briefing import briefing_pdf, key_figures
+from layers.briefing import briefing_pdf
 from layers.export import ExportOptions, render
 from layers.i18n import t
 from layers.ranking import ranking_for
 from layers.snapshot import export_data, table, to_csv, to_xlsx
+from layers.targets import assess_targets, verdict_rows
 from layers.view import MapView
 from server.caching import cached
 from server.deps import AtlasDep
@@ -51,7 +52,8 @@ def briefing(request: Request, atlas: AtlasDep, view: Annotated[MapView, Query()
     """The briefing as an A4 PDF: map, ranking, key figures against the plan, sources (page 2: full ranking)."""
     def build() -> bytes:
         rv, _, rows = ranking_for(atlas, view)
-        figures = key_figures(atlas.observations(), atlas.store.targets(), atlas.catalogue, view.lang)
+        figures = verdict_rows(assess_targets(atlas.observations(), atlas.store.targets(), atlas.catalogue,
+                                              atlas.plan_starts, view.lang), view.lang)
         unit = rv.indicator.unit_en if view.lang == "en" else rv.indicator.unit
         heading = f"{t('app_title', view.lang)} · {t('briefing_title', view.lang)}"
         return briefing_pdf(export_data(atlas, view), rows, figures, heading, f"{t('value', view.lang)} ({unit})")

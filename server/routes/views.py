@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers.briefing import key_figures, status_text
 from layers.compare import compare, merge_bodies, merge_heads
 from layers.i18n import t
 from layers.ranking import ranking_for
 from layers.series import region_series
+from layers.targets import assess_targets, verdict_rows
 from layers.timeline import timeline
 from layers.view import MapView
 from server.caching import cached, cached_json
@@ -60,20 +60,15 @@ def briefing_context(request: Request, atlas: AtlasDep, view: MapView) -> dict[s
     """The briefing's map, ranking, key figures against the plan targets and sources."""
     lang = view.lang
     rv, base, table = ranking_for(atlas, view)
-    figures = key_figures(atlas.observations(), atlas.store.targets(), atlas.catalogue, lang)
-    figures["status"] = [status_text(r, lang) for r in figures.to_dict("records")]
-    figures = figures.astype(object).where(figures.notna(), None)
-    observed = figures[figures["latest"].notna()]
-    sources = sorted(set(table["source"].dropna()) | set(figures["latest_source"][figures["latest_source"] != ""])
-                     | set(figures["target_source"]))
+    figures = verdict_rows(assess_targets(atlas.observations(), atlas.store.targets(), atlas.catalogue,
+                                          atlas.plan_starts, lang), lang)
+    sources = sorted(set(table["source"].dropna()) | {str(f["value_source"]) for f in figures if f["value_source"]}
+                     | {str(f["target_source"]) for f in figures})
     n = 10 if len(table) > 20 else len(table)
     return common(request, atlas, view) | {
         "title": atlas.title(rv), "top": table.head(n).to_dict("records"), "n_top": n,
         "bottom": table[table["value"].notna()].tail(5).to_dict("records") if len(table) > 20 else [],
-        "figures": observed.to_dict("records"), "sources": sources,
-        "unobserved": [f"{n}（{tv}，{ty}）" if lang == "zh" else f"{n} ({tv}, {ty})" for n, tv, ty in
-                       zip(figures["name"][figures["latest"].isna()], figures["target"][figures["latest"].isna()],
-                           figures["target_year"][figures["latest"].isna()], strict=True)],
+        "figures": figures, "sources": sources,
         "illustrative": bool(table["illustrative"].any()), "today": date.today().isoformat(),
     }
 

@@ -87,6 +87,16 @@ def test_growth_share_and_progress(small: pd.DataFrame) -> None:
     assert value(small, "620102", "invention_patents_per_10k_progress", 2020) == pytest.approx(3.0 / 3.5 * 100)
 
 
+def test_progress_ends_at_the_plans_horizon(catalogue: Catalogue) -> None:
+    """No "on track" figure for 2024 against a 2020 target: the plan's progress measure stops at its horizon."""
+    rows = obs([("620102", "population", 2020, 1_000_000), ("620000", "invention_patents_per_10k", 2015, 1.59),
+                ("620102", "valid_invention_patents", 2020, 300), ("620102", "valid_invention_patents", 2024, 900)])
+    out = derive(rows, catalogue, Hierarchy.from_regions(REGIONS), TARGETS, {"p": 2016})
+    progress = out[out.indicator == "invention_patents_per_10k_progress"]
+    assert set(progress.year) == {2020}
+    assert value(out, "620102", "invention_patents_per_10k", 2024) == pytest.approx(9.0)  # the level itself stays
+
+
 def test_illustrative_inputs_make_illustrative_results(catalogue: Catalogue) -> None:
     rows = pd.concat([obs([("620102", "population", 2020, 1e6)]),
                       obs([("620102", "patent_grants", 2020, 50)], illustrative=True)])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from tests.server.test_pages import EXTERNAL
 
@@ -69,3 +71,23 @@ def test_region_series_json_svg_and_partial(years_client: TestClient) -> None:
     assert "<figure" in part.text and "示意数据" in part.text and "<html" not in part.text
     assert years_client.get("/api/regions/999999/series").status_code == 404
     assert years_client.get("/api/regions/620102/series?indicator=nope").status_code == 404
+
+
+def test_briefing_verdicts_follow_the_rules_on_the_default_store(client: TestClient) -> None:
+    """Per 10k: the cited mid-2020 figure (2.94) against 3.5, never a later or illustrative sum; baselines and PCT
+    after 2020 are never judged; the page says why a target cannot be assessed."""
+    r = client.get("/briefing", headers=HTML)
+    rows = {re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in re.findall(r'<tr class="verdict-.*?</tr>', r.text, re.S)}
+    per_10k = next(row for row in rows if row.startswith("每万人口发明专利拥有量"))
+    assert "2.94" in per_10k and "截至2020-06未达到" in per_10k and "已达到" not in per_10k
+    pct = next(row for row in rows if row.startswith("PCT"))
+    assert "39" in pct and "2018" in pct and "35" not in pct  # 2023's 35 is after the plan's horizon
+    baseline = next(row for row in rows if row.startswith("知识产权强县工程试点县"))
+    assert "无法评估" in baseline and "基期" in baseline  # the 2015 baseline of 10 is not judged against 30
+    growth = next(row for row in rows if row.startswith("专利申请受理量年均增长率"))
+    assert "示意数据" in growth and "无法评估" in growth
+    assert not [row for row in rows if "已达到" in row]  # nothing on this store is shown as met
+    pdf = client.get("/briefing.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "截至2020-06未达到" in text and "无法评估" in text
