@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from geo.boundaries import BoundarySet
-from layers.atlas import Atlas
-from layers.catalogue import Catalogue
+from layers.core.catalogue import Catalogue
 from layers.importing.service import Upload, run_import
-from layers.seed import ensure_seeded
-from layers.store import Store
+from layers.pages.atlas import Atlas
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import Store
 
 TARGETS = {"validate": 100.0, "commit": 150.0}
 

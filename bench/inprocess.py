@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from bench.naive import naive_inputs, timed_naive
 from bench.results import Figure
 from geo.boundaries import BoundarySet
-from layers.atlas import Atlas
-from layers.catalogue import Catalogue
-from layers.seed import ensure_seeded
-from layers.store import Store
-from layers.view import MapView
+from layers.core.catalogue import Catalogue
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import Store
 from server.app import create_app
 from server.settings import Settings
 

@@ -30,7 +30,7 @@ def build_pinyin() -> None:
     """Rewrite data/pinyin.json: the pinyin of every unit and zone name, so serving needs no pypinyin."""
     from geo.boundaries import DEFAULT_CACHE, BoundarySet
     from geo.names import PINYIN_TABLE, dump_table, name_forms, pinyin_table
-    from layers.zones import ZoneBook
+    from layers.core.zones import ZoneBook
 
     names = list(BoundarySet.load(DEFAULT_CACHE).regions.name_zh) + [z.name_zh for z in ZoneBook.load().zones]
     table = pinyin_table(name_forms(names))
@@ -54,9 +54,9 @@ def build_boundaries(out: Annotated[Path | None, typer.Option(help="Cache file t
 @app.command("init-db")
 def init_db() -> None:
     """Create the indicator store and load the reference data, if it is empty."""
-    from layers.backends import open_store
-    from layers.catalogue import Catalogue
-    from layers.seed import ensure_seeded
+    from layers.core.catalogue import Catalogue
+    from layers.store.backends import open_store
+    from layers.store.seed import ensure_seeded
 
     settings = Settings()
     store = open_store(settings.database, settings.database_url)
@@ -74,7 +74,7 @@ def render(out: Path,
            k: Annotated[int, typer.Option()] = 5,
            lang: Annotated[str, typer.Option()] = "zh") -> None:
     """Write a standalone map HTML file (it still loads Leaflet from /static, so serve it beside the app)."""
-    from layers.view import MapView
+    from layers.core.view import MapView
     from server.app import load_atlas
 
     atlas = load_atlas(Settings())
@@ -104,7 +104,7 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
     """
     import getpass
 
-    from layers.errors import ImportRejectedError, UnreadableFileError
+    from layers.core.errors import ImportRejectedError, UnreadableFileError
     from layers.importing.report import Options
     from layers.importing.service import Upload, run_import
     from server.app import load_atlas
@@ -162,10 +162,10 @@ def export(out: Path,
     """Write a view as an image (same classes and colours as the web map) or its values as a table."""
     from pydantic import ValidationError
 
-    from layers.errors import LayersError
-    from layers.export import ExportOptions, render
-    from layers.snapshot import export_data, table, to_csv, to_xlsx
-    from layers.view import MapView
+    from layers.core.errors import LayersError
+    from layers.core.view import MapView
+    from layers.pages.exports import export_data, table, to_csv, to_xlsx
+    from layers.render.image import ExportOptions, render
     from server.app import load_atlas
 
     kind = (fmt or out.suffix.lstrip(".")).lower()

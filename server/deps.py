@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from layers.atlas import Atlas
-from layers.view import MapView
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
 
 
 def get_atlas(request: Request) -> Atlas:

@@ -8,7 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo.boundaries import DEFAULT_CACHE
-from layers.zones import DEFAULT_ZONES
+from layers.core.zones import DEFAULT_ZONES
 
 
 class Settings(BaseSettings):

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from layers.fmt import number, qualified
-from layers.i18n import t
+from layers.core.fmt import number, qualified
+from layers.core.i18n import t
 
 
 def lang_href(request: Request, lang: str) -> str:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from layers.catalogue import Catalogue, Indicator
+from layers.core.catalogue import Catalogue, Indicator
 from layers.importing.read import Cell
 from layers.importing.values import header_year
 

@@ -7,7 +7,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from layers.errors import UnreadableFileError
+from layers.core.errors import UnreadableFileError
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other Office 97-2003 files)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from layers.catalogue import Catalogue
-from layers.errors import ImportRejectedError
-from layers.i18n import t
+from layers.core.catalogue import Catalogue
+from layers.core.errors import ImportRejectedError
+from layers.core.i18n import t
 from layers.importing.read import read_table
 from layers.importing.regions import RegionMatcher
 from layers.importing.report import Issue, Options, Validated
 from layers.importing.validate import Progress, validate
 from layers.importing.values import looks_like_formula, looks_like_markup
-from layers.store import DatasetMeta, Store
+from layers.store.sqlite import DatasetMeta, Store
 
 MAX_TEXT = 500
 # Big5 (or other non-GBK) bytes read as GB18030 land in the private-use area: a sign of the wrong encoding.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from layers.fmt import number
+from layers.core.fmt import number
 from layers.importing.regions import normalise
 from layers.importing.values import parse_number
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pandas as pd
 
-from layers.catalogue import Catalogue, Indicator
-from layers.fmt import number
-from layers.i18n import t
+from layers.core.catalogue import Catalogue, Indicator
+from layers.core.fmt import number
+from layers.core.i18n import t
 from layers.importing.layout import Column, Layout, find_layout, header_key, indicator_index
 from layers.importing.read import Cell, Table
 from layers.importing.regions import Match, RegionMatcher
@@ -73,7 +73,7 @@ def _short(value: object, limit: int = 80) -> object:
 
 
 def _keys() -> set[str]:
-    from layers.i18n import MESSAGES
+    from layers.core.i18n import MESSAGES
 
     return set(MESSAGES)
 

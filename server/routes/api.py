@@ -8,7 +8,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from layers.view import MapView
+from layers.core.view import MapView
 from server.caching import cached, cached_json
 from server.deps import AtlasDep
 from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values

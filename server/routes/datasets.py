@@ -13,7 +13,7 @@ from fastapi.security import HTTPBearer
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from layers.errors import ImportRejectedError, NotFoundError
+from layers.core.errors import ImportRejectedError, NotFoundError
 from layers.importing.report import Options
 from layers.importing.service import Upload, run_import
 from server.deps import AtlasDep

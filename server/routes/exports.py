@@ -8,13 +8,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers.briefing import briefing_pdf
-from layers.export import ExportOptions, render
-from layers.i18n import t
-from layers.ranking import ranking_for
-from layers.snapshot import export_data, table, to_csv, to_xlsx
-from layers.targets import assess_targets, verdict_rows
-from layers.view import MapView
+from layers.core.i18n import t
+from layers.core.view import MapView
+from layers.pages.exports import export_data, table, to_csv, to_xlsx
+from layers.render.briefing_pdf import briefing_pdf
+from layers.render.image import ExportOptions, render
+from layers.stats.ranking import ranking_for
+from layers.stats.targets import assess_targets, verdict_rows
 from server.caching import cached
 from server.deps import AtlasDep
 

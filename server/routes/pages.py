@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers.atlas import Atlas
-from layers.classify import MAX_K, MIN_K
-from layers.i18n import t
-from layers.ranking import ranking_for
-from layers.view import MapView
+from layers.core.i18n import t
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.stats.classify import MAX_K, MIN_K
+from layers.stats.ranking import ranking_for
 from server.caching import cached
 from server.csp import context_script_hashes
 from server.deps import AtlasDep

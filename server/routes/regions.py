@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers import public
+from layers.pages import public
 from server.deps import AtlasDep
 from server.routes.pages import render
 from server.templating import page_context

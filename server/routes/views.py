@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers.compare import compare, merge_bodies, merge_heads
-from layers.i18n import t
-from layers.ranking import ranking_for
-from layers.series import region_series
-from layers.targets import assess_targets, verdict_rows
-from layers.timeline import timeline
-from layers.view import MapView
+from layers.core.i18n import t
+from layers.core.view import MapView
+from layers.pages.compare import compare, merge_bodies, merge_heads
+from layers.pages.timeline import timeline
+from layers.stats.ranking import ranking_for
+from layers.stats.series import region_series
+from layers.stats.targets import assess_targets, verdict_rows
 from server.caching import cached, cached_json
 from server.deps import AtlasDep
 from server.routes.pages import SCHEMES, ranking_context, render

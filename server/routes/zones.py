@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers import public
-from layers.view import MapView, OptionalYear
+from layers.core.view import MapView, OptionalYear
+from layers.pages import public
 from server.caching import cached_json
 from server.deps import AtlasDep
 from server.routes.pages import render

@@ -7,10 +7,10 @@ import re
 
 import pandas as pd
 
-from layers.atlas import Atlas
-from layers.choropleth import MapText, build_map, classify_frame, join_values
-from layers.folium_text import render_parts
-from layers.view import MapView
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.render.choropleth import MapText, build_map, classify_frame, join_values
+from layers.render.folium_text import render_parts
 
 
 def test_map_uses_only_local_assets(atlas: Atlas) -> None:

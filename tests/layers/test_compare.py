@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers.atlas import Atlas
-from layers.compare import base_year, compare, diverging_classes, shared_classes
-from layers.errors import UnknownParameterError
-from layers.ranking import ranking_for
-from layers.series import chart_svg, region_series, sparkline_svg
-from layers.timeline import timeline
-from layers.view import MapView
+from layers.core.errors import UnknownParameterError
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.pages.compare import base_year, compare, diverging_classes, shared_classes
+from layers.pages.timeline import timeline
+from layers.stats.ranking import ranking_for
+from layers.stats.series import chart_svg, region_series, sparkline_svg
 
 IND = "patent_applications"
 
@@ -29,7 +29,7 @@ def test_shared_classes_cover_both_years_and_paint_alike(years_atlas: Atlas) -> 
         if v in fill_of:
             assert fill_of[v] == f
     # each map alone would class differently: sharing is doing something
-    from layers.classify import classify
+    from layers.stats.classify import classify
     assert classify(cmp.left.frame["value"].to_numpy(), "quantiles", 5) != cmp.left.classes
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.atlas import Atlas
-from layers.catalogue import Catalogue
-from layers.classify import classify_around
-from layers.derive import Hierarchy, derive
-from layers.palettes import diverging_colours
-from layers.store import DatasetMeta, Store
+from layers.core.catalogue import Catalogue
+from layers.pages.atlas import Atlas
+from layers.render.palettes import diverging_colours
+from layers.stats.classify import classify_around
+from layers.stats.derive import Hierarchy, derive
+from layers.store.sqlite import DatasetMeta, Store
 
 REGIONS = pd.DataFrame([
     {"adcode": "620000", "name_zh": "甘肃省", "level": "province", "parent": ""},

@@ -10,10 +10,10 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Polygon
 
-from layers.atlas import Atlas
-from layers.memo import Memo
-from layers.sizing import deep_bytes
-from layers.view import MapView
+from layers.core.memo import Memo
+from layers.core.sizing import deep_bytes
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
 
 
 def test_text_is_measured_by_its_storage_not_its_length() -> None:

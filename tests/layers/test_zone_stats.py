@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.atlas import Atlas
-from layers.zone_stats import compare
+from layers.pages.atlas import Atlas
+from layers.stats.zone_stats import compare
 
 
 def row(df: pd.DataFrame, indicator: str, year: int) -> pd.Series:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from layers.store import DatasetMeta
+from layers.store.sqlite import DatasetMeta
 from server.app import create_app
 from server.compression import choose
 from server.settings import Settings

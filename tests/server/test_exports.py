@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from layers.export import ExportOptions, figure, map_axes, projected, source_parts
-from layers.snapshot import export_data
-from layers.store import DatasetMeta
-from layers.view import MapView
+from layers.core.view import MapView
+from layers.pages.exports import export_data
+from layers.render.image import ExportOptions, figure, map_axes, projected, source_parts
+from layers.store.sqlite import DatasetMeta
 
 LIVE_FILL = re.compile(r'"adcode": "(\d{6})", "fill": "(#[0-9a-f]{6}|url\(#ipmap-hatch\))"')
 

@@ -1,0 +1,80 @@
+"""A map view: the one set of query options that drives the page, the embed, the export and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+
+from layers.core.catalogue import Catalogue, Indicator
+from layers.core.errors import UnknownParameterError
+
+MapLevel = Literal["prefecture", "county"]
+# A year of the zone terms; an empty form field ("all years" in a select) means no year.
+# The schema says so too, so API clients (and fuzzers) know "year=" is taken.
+OptionalYear = Annotated[Annotated[int, Field(ge=1949, le=2100)] | None,
+                         BeforeValidator(lambda v: None if v == "" else v),
+                         WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1949, "maximum": 2100},
+                                                   {"type": "string", "enum": [""]}, {"type": "null"}]})]
+DEFAULT_INDICATOR = "population"
+
+
+class MapView(BaseModel):
+    """What to draw: level, indicator, year, classification and language."""
+
+    level: MapLevel = Field("county", description="Map level: prefecture (14 units) or county (87 units)")
+    indicator: str = Field(DEFAULT_INDICATOR, description="Indicator id, see /api/indicators")
+    year: int | None = Field(None, description="Year; default is the latest year with data at this level")
+    scheme: Literal["quantiles", "natural_breaks", "equal_interval"] = Field(
+        "quantiles", description="Classification scheme (mapclassify)")
+    k: int = Field(5, ge=2, le=9, description="Number of classes")
+    lang: Literal["zh", "en"] = Field("zh", description="Language of labels")
+    lod: int | None = Field(None, ge=0, le=3, description="Boundary level of detail; default fits the initial zoom")
+    zones: bool = Field(True, description="Draw the plan's zones and the IP designations over the map")
+    zones_year: OptionalYear = Field(None, description="Only designations in force in this year; all when omitted")
+    version: int | None = Field(None, ge=1, description="Data version (dataset id) to draw, see /api/datasets; "
+                                                        "default is the newest")
+    # Comparison and selection state, so a compared or highlighted view is a link too.
+    base_year: int | None = Field(None, description="Year to compare with (change, compare and difference maps); "
+                                                    "default the year before `year` with data")
+    indicator2: str | None = Field(None, description="Second indicator for a side-by-side comparison of the same year")
+    region: str | None = Field(None, pattern=r"^\d{6}$", description="Selected region (adcode), highlighted")
+
+    def query(self, **override: object) -> str:
+        """The view as a URL query string, so a view can be sent to a colleague as a link."""
+        data = self.model_dump(exclude_none=True) | override
+        defaults = MapView().model_dump(exclude_none=True)
+        kept = {k: v for k, v in data.items() if v is not None and defaults.get(k) != v or k == "level"}
+        return urlencode({k: str(v).lower() if isinstance(v, bool) else v for k, v in kept.items()})
+
+
+@dataclass(frozen=True)
+class ResolvedView:
+    """A view checked against the data: the indicator exists and has values at that level and year."""
+
+    view: MapView
+    indicator: Indicator
+    year: int
+    years: tuple[int, ...]
+
+
+def available_years(observations: pd.DataFrame, indicator: str, adcodes: set[str]) -> list[int]:
+    """Years in which any unit of the level has a value for the indicator."""
+    hit = observations[(observations.indicator == indicator) & observations.adcode.isin(adcodes)]
+    return sorted(int(y) for y in hit.year.unique())
+
+
+def resolve(view: MapView, catalogue: Catalogue, observations: pd.DataFrame, level_adcodes: set[str]) -> ResolvedView:
+    """Check a view against the data; an unknown indicator or year names the allowed values."""
+    indicator = catalogue.get(view.indicator)
+    years = available_years(observations, indicator.id, level_adcodes)
+    if not years:
+        mappable = sorted({i for i in observations[observations.adcode.isin(level_adcodes)].indicator})
+        raise UnknownParameterError("indicator", f"{view.indicator} at level {view.level}", mappable)
+    year = view.year if view.year is not None else years[-1]
+    if year not in years:
+        raise UnknownParameterError("year", year, [str(y) for y in years])
+    return ResolvedView(view, indicator, year, tuple(years))
