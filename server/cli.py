@@ -164,8 +164,9 @@ def export(out: Path,
 
     from layers.core.errors import LayersError
     from layers.core.view import MapView
-    from layers.pages.exports import export_data, table, to_csv, to_xlsx
+    from layers.pages.exports import export_data, table
     from layers.render.image import ExportOptions, render
+    from layers.render.tables import to_csv, to_xlsx
     from server.app import load_atlas
 
     kind = (fmt or out.suffix.lstrip(".")).lower()

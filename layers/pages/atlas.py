@@ -28,13 +28,13 @@ from layers.core.sizing import deep_bytes
 from layers.core.view import MapView, ResolvedView, resolve
 from layers.core.zones import Units, ZoneBook
 from layers.importing.regions import RegionMatcher
+from layers.render.charts import sparkline_column
 from layers.render.choropleth import MapText, build_map, classify_frame, join_values, rounded
 from layers.render.folium_text import render_parts
 from layers.render.locator_svg import SvgLocator
 from layers.render.zone_layer import ZoneOverlay, build_overlay
 from layers.stats.derive import Hierarchy, derive
 from layers.stats.search import Entry, build_index
-from layers.stats.series import sparkline_column
 from layers.store.sqlite import Store
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}

@@ -2,77 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import numpy as np
 
 from layers.core.catalogue import Indicator
 from layers.core.errors import UnknownParameterError
 from layers.core.i18n import t
 from layers.core.view import MapView, ResolvedView
 from layers.render.choropleth import MapText, build_map, classify_frame
-from layers.render.controls import HATCH_SVG
 from layers.render.folium_text import render_parts
 from layers.render.palettes import CHANGE_DIVERGING
-from layers.stats.classify import Classes, classify
+from layers.stats.change import base_year, difference, diverging_classes, shared_classes
+from layers.stats.classify import Classes
 
 if TYPE_CHECKING:  # the atlas imports nothing from here; typing only
     from layers.pages.atlas import Atlas
-
-
-def base_year(rv: ResolvedView) -> int | None:
-    """The year to compare with: the view's base_year, else the year before `year` that has data."""
-    asked = rv.view.base_year
-    if asked is not None:
-        if asked not in rv.years:
-            raise UnknownParameterError("base_year", asked, [str(y) for y in rv.years])
-        return asked
-    earlier = [y for y in rv.years if y < rv.year]
-    return earlier[-1] if earlier else None
-
-
-def shared_classes(values: list[np.ndarray], scheme: str, k: int) -> Classes | None:
-    """Classes over the union of several maps' values, so a colour means the same on each of them."""
-    return classify(np.concatenate([np.asarray(v, dtype=float) for v in values]), scheme, k)
-
-
-def diverging_classes(values: np.ndarray, scheme: str, k: int) -> Classes | None:
-    """Symmetric classes around zero for change: a middle 'little change' class, then larger rises and falls.
-
-    The scheme runs on |change| to find the magnitudes; they are mirrored below zero, so equal colour
-    depth means equal size of change either way. k is made odd, so zero sits in the neutral middle class.
-    """
-    vals = np.asarray(values, dtype=float)
-    vals = vals[np.isfinite(vals)]
-    if vals.size == 0:
-        return None
-    mags = np.abs(vals)
-    if mags.max() == 0:
-        return Classes(0.0, (0.0,), "diverging")
-    side = max(1, (k - 1) // 2)
-    mag = classify(mags, scheme if scheme != "user" else "quantiles", side + 1)
-    cuts = [b for b in (mag.bins if mag else ()) if b > 0] or [float(mags.max())]
-    if len(cuts) < 2:
-        cuts = [cuts[0] / 2, cuts[0]]
-    bins = tuple([-c for c in reversed(cuts[:-1])] + list(cuts))
-    return Classes(-cuts[-1], bins, "diverging")
-
-
-def difference(now: gpd.GeoDataFrame, base: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Change per unit (now minus base); a unit missing either year has no change (NaN), never zero."""
-    out = now.copy()
-    before = out["adcode"].map(base.set_index("adcode")["value"])
-    out["value"] = out["value"] - before
-    out["rank"] = out["value"].rank(ascending=False, method="min")
-    out["illustrative"] = out["illustrative"] | out["adcode"].map(base.set_index("adcode")["illustrative"]).fillna(
-        False).astype(bool)
-    srcs = out["adcode"].map(base.set_index("adcode")["source"])
-    out["source"] = [a if a == b or not isinstance(b, str) else f"{a}；{b}" if isinstance(a, str) else b
-                     for a, b in zip(out["source"], srcs, strict=True)]
-    return out
 
 
 @dataclass
@@ -144,15 +90,3 @@ def compare(atlas: Atlas, view: MapView) -> Comparison:
         dp = _panel(atlas, diff, dclasses, ind_d, f"{name}（{t('level_' + view.level, lang)}）"
                     if lang == "zh" else f"{name} ({t('level_' + view.level, lang)})", view, "d", CHANGE_DIVERGING)
     return Comparison(mode, lp, rp, dp, shared, base, rv.year)
-
-
-
-def merge_heads(heads: list[str]) -> str:
-    """One <head> for several maps: the first map's in full, then only the others' own #map_ size rules."""
-    own = re.compile(r"<style>\s*#map_\w+\s*\{.*?</style>", re.S)
-    return heads[0] + "".join(m.group(0) for h in heads[1:] for m in own.finditer(h))
-
-
-def merge_bodies(bodies: list[str]) -> list[str]:
-    """The maps' bodies with the shared hatch pattern defined once (its id must be unique on the page)."""
-    return [bodies[0], *(b.replace(HATCH_SVG, "") for b in bodies[1:])]

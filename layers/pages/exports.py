@@ -1,8 +1,7 @@
-"""A view gathered for static output (image export, tables, briefing): data from the atlas, text in its language."""
+"""A view gathered for static output (image export, values table, briefing): data and text in its language."""
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -11,17 +10,15 @@ from layers.core.i18n import t
 from layers.core.mapnotes import map_notes
 from layers.core.view import MapView
 from layers.core.zones import ZONE_TYPES
+from layers.pages.maps import ranking_for
 from layers.render.choropleth import classify_frame
 from layers.render.image import ExportData, Overlay, ZoneLayer
 from layers.render.zone_layer import STYLES
-from layers.stats.ranking import ranking_for
-from layers.store.sqlite import plain_row
 
 if TYPE_CHECKING:  # typing only
     from layers.pages.atlas import Atlas
 
 EXPORT_LOD = 1  # finer than the web map: print resolution
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_data(atlas: Atlas, view: MapView) -> ExportData:
@@ -63,15 +60,6 @@ def zone_layer(atlas: Atlas, view: MapView, frame: pd.DataFrame) -> ZoneLayer | 
                      f"{t('zones', lang)} · {when}", t("zones_unknown_members", lang, n=hidden) if hidden else "")
 
 
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a leading apostrophe."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in out[col]]
-    return out
-
-
 def table(atlas: Atlas, view: MapView) -> pd.DataFrame:
     """The values behind a view, one row per unit, with change, per-10k, share and source; headers in its language."""
     rv, base, rows = ranking_for(atlas, view)
@@ -89,35 +77,3 @@ def table(atlas: Atlas, view: MapView) -> pd.DataFrame:
     out.insert(1, t("year", lang), rv.year)
     out.insert(2, "unit", rv.indicator.unit_en if lang == "en" else rv.indicator.unit)
     return out
-
-
-def to_csv(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel on Chinese Windows reads the names right; formulas neutralised.
-
-    CRLF line ends (RFC 4180, Excel's own) also make the writer quote any cell holding a CR: unquoted, a CR would
-    start a new row, and a formula after it would be a cell start again.
-    """
-    return neutralise(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-
-
-def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:
-    """An .xlsx workbook of the table; formula-looking text neutralised and written as text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    safe = neutralise(df)
-    ws.append([str(c) for c in safe.columns])
-    for row in safe.itertuples(index=False):
-        ws.append(list(plain_row(row)))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever it starts with
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from layers.core.catalogue import Indicator
-from layers.core.view import MapView, ResolvedView
-
-if TYPE_CHECKING:  # typing only
-    from layers.pages.atlas import Atlas
 
 POPULATION = "population"
 POPULATION_YEAR = 2020
@@ -59,15 +53,3 @@ def ranking(now: pd.DataFrame, base: pd.DataFrame | None, indicator: Indicator, 
     total = province if province is not None else (out["value"].sum() if out["value"].notna().all() else None)
     out["share"] = out["value"] / total * 100 if indicator.additive and total else np.nan
     return out.sort_values(["rank", "adcode"], na_position="last").reset_index(drop=True)
-
-
-def ranking_for(atlas: Atlas, view: MapView) -> tuple[ResolvedView, int | None, pd.DataFrame]:
-    """The ranking of a view against its base year (see compare.base_year): resolved view, base year, rows."""
-    from layers.pages.compare import base_year
-
-    rv, now = atlas.values(view)
-    base = base_year(rv)
-    before = atlas.values(view.model_copy(update={"year": base}))[1] if base is not None else None
-    obs = atlas.observations()
-    table = ranking(now, before, rv.indicator, population(obs), province_total(obs, rv.indicator.id, rv.year))
-    return rv, base, table

@@ -10,10 +10,11 @@ from fastapi.responses import Response
 
 from layers.core.i18n import t
 from layers.core.view import MapView
-from layers.pages.exports import export_data, table, to_csv, to_xlsx
+from layers.pages.exports import export_data, table
+from layers.pages.maps import ranking_for
 from layers.render.briefing_pdf import briefing_pdf
 from layers.render.image import ExportOptions, render
-from layers.stats.ranking import ranking_for
+from layers.render.tables import to_csv, to_xlsx
 from layers.stats.targets import assess_targets, verdict_rows
 from server.caching import cached
 from server.deps import AtlasDep

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from layers.core.i18n import t
 from layers.core.view import MapView
 from layers.pages.atlas import Atlas
+from layers.pages.maps import ranking_for
 from layers.stats.classify import MAX_K, MIN_K
-from layers.stats.ranking import ranking_for
 from server.caching import cached
 from server.csp import context_script_hashes
 from server.deps import AtlasDep

@@ -10,10 +10,11 @@ from fastapi.responses import Response
 
 from layers.core.i18n import t
 from layers.core.view import MapView
-from layers.pages.compare import compare, merge_bodies, merge_heads
+from layers.pages.compare import compare
+from layers.pages.maps import ranking_for
+from layers.pages.series import region_series
 from layers.pages.timeline import timeline
-from layers.stats.ranking import ranking_for
-from layers.stats.series import region_series
+from layers.render.multimap import merge_bodies, merge_heads
 from layers.stats.targets import assess_targets, verdict_rows
 from server.caching import cached, cached_json
 from server.deps import AtlasDep

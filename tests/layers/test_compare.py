@@ -9,10 +9,12 @@ import pytest
 from layers.core.errors import UnknownParameterError
 from layers.core.view import MapView
 from layers.pages.atlas import Atlas
-from layers.pages.compare import base_year, compare, diverging_classes, shared_classes
+from layers.pages.compare import compare
+from layers.pages.maps import ranking_for
+from layers.pages.series import region_series
 from layers.pages.timeline import timeline
-from layers.stats.ranking import ranking_for
-from layers.stats.series import chart_svg, region_series, sparkline_svg
+from layers.render.charts import chart_svg, sparkline_svg
+from layers.stats.change import base_year, diverging_classes, shared_classes
 
 IND = "patent_applications"
 

@@ -1,0 +1,33 @@
+"""A region's series of one indicator as a page answer: values with sources, the plan target, the chart."""
+
+from __future__ import annotations
+
+from layers.core.errors import NotFoundError
+from layers.core.fmt import number
+from layers.core.i18n import t
+from layers.pages.atlas import Atlas
+from layers.render.charts import chart_svg
+from layers.stats.series import series, target_for
+
+
+def region_series(atlas: Atlas, adcode: str, indicator: str, lang: str = "zh") -> dict[str, object]:
+    """A region's series of one indicator with its sources, the plan target if any, and the chart as SVG."""
+    ind = atlas.catalogue.get(indicator)
+    region = atlas.region(adcode)  # raises NotFoundError for an unknown adcode
+    data = series(atlas.observations(), adcode, ind.id)
+    if data.empty:
+        raise NotFoundError(f"series of {ind.id} for region", adcode)
+    target = target_for(atlas.store.targets(), adcode, ind.id)
+    unit = ind.unit_en if lang == "en" else ind.unit
+    name = str(region["name_en"] if lang == "en" else region["name_zh"])
+    title = f"{name} · {ind.name_en if lang == 'en' else ind.name_zh}"
+    label = ""
+    if target:
+        cmp = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜"}.get(str(target["comparator"]), "")
+        label = t("target_line", lang, year=target["year"], cmp=cmp, value=number(float(target["value"])))
+    return {
+        "adcode": adcode, "indicator": ind.id, "name": name, "unit": unit,
+        "years": [int(y) for y in data["year"]], "values": [float(v) for v in data["value"]],
+        "sources": sorted(set(data["source"])), "illustrative": bool(data["illustrative"].any()),
+        "target": target, "svg": chart_svg(data, title, unit, target, label),
+    }
