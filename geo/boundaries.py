@@ -12,7 +12,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import checks, source
+from geo import checks, resources, source
 from geo.datum import gcj02_to_wgs84
 from geo.errors import UnknownLevelError
 from geo.names import english_name
@@ -20,9 +20,8 @@ from geo.simplify import LODS, Lod, round_coordinates, simplify_coverage
 
 LEVELS = ("province", "prefecture", "county")
 MAP_LEVELS = ("prefecture", "county")
-DATA = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_CACHE = DATA / "boundaries" / "gansu.gpkg"
-CENSUS_CSV = DATA / "reference" / "gansu-census-2020-county-population.csv"
+DEFAULT_CACHE = resources.BOUNDARY_CACHE
+CENSUS_CSV = resources.CENSUS_CSV
 # In the census but not a county-level administrative unit: 兰州新区, a state-level new area.
 NOT_COUNTIES = frozenset({"620171"})
 EXPECTED_PREFECTURES = 14

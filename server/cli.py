@@ -1,15 +1,27 @@
-"""The `ipmap` command: serve, build the boundary cache, initialise the store, render a map to a file."""
+"""The `ipmap` command: serve, build the boundary cache, initialise the store, render a map to a file.
+
+Only typer at the top: `ipmap --help` imports no settings, GeoPandas, pandas or matplotlib; each command imports
+what it needs in its body.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from server.settings import Settings
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 app = typer.Typer(help="Gansu IP Map: 甘肃知识产权地图", no_args_is_help=True, add_completion=False)
+
+
+def _settings() -> Settings:
+    """The settings from the environment, imported when a command runs."""
+    from server.settings import Settings
+
+    return Settings()
 
 
 @app.command()
@@ -19,7 +31,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Override IPMAP_HOST")] 
     """Start the web app (SQLite store and bundled boundaries by default)."""
     import uvicorn
 
-    settings = Settings()
+    settings = _settings()
     typer.echo(f"Gansu IP Map on http://{host or settings.host}:{port or settings.port}/")
     uvicorn.run("server.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
                 workers=workers, proxy_headers=True)
@@ -58,7 +70,7 @@ def init_db() -> None:
     from layers.catalogue import Catalogue
     from layers.seed import ensure_seeded
 
-    settings = Settings()
+    settings = _settings()
     store = open_store(settings.database, settings.database_url)
     ensure_seeded(store, Catalogue.load())
     typer.echo(f"{'PostgreSQL' if settings.database_url else settings.database}: version {store.version()}")
@@ -77,7 +89,7 @@ def render(out: Path,
     from layers.view import MapView
     from server.app import load_atlas
 
-    atlas = load_atlas(Settings())
+    atlas = load_atlas(_settings())
     view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "scheme": scheme, "k": k,
                                    "lang": lang})
     parts = atlas.render_map(view)
@@ -111,7 +123,7 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
 
     if level not in (None, "prefecture", "county"):
         raise typer.BadParameter("prefecture or county", param_hint="--level")
-    atlas = load_atlas(Settings())
+    atlas = load_atlas(_settings())
     upload = Upload(file.read_bytes(), file.name, dry_run, source, name, uploader or getpass.getuser(),
                     Options(level=level, indicator=indicator, year=year, source=source, lang=lang))
     with typer.progressbar(length=1, label=f"{file.name}", show_pos=True, width=30) as bar:
@@ -175,7 +187,7 @@ def export(out: Path,
         view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "base_year": base_year,
                                        "scheme": scheme, "k": k, "lang": lang})
         opts = ExportOptions(width=width, height=height, scale=scale)
-        atlas = load_atlas(Settings())
+        atlas = load_atlas(_settings())
         if kind in ("csv", "xlsx"):
             df = table(atlas, view)
             body = to_csv(df) if kind == "csv" else to_xlsx(df)
