@@ -65,7 +65,7 @@ def build_boundaries(out: Annotated[Path | None, typer.Option(help="Cache file t
 
 @app.command("init-db")
 def init_db() -> None:
-    """Create the indicator store and load the reference data, if it is empty."""
+    """Create the indicator store and load the reference data, if it is empty; upgrade an older store's tables."""
     from layers.backends import open_store
     from layers.catalogue import Catalogue
     from layers.seed import ensure_seeded
@@ -73,7 +73,63 @@ def init_db() -> None:
     settings = _settings()
     store = open_store(settings.database, settings.database_url)
     ensure_seeded(store, Catalogue.load())
-    typer.echo(f"{'PostgreSQL' if settings.database_url else settings.database}: version {store.version()}")
+    typer.echo(f"{'PostgreSQL' if settings.database_url else settings.database}: version {store.version()} "
+               f"(schema {store.schema_version()})")
+    store.close()
+
+
+PG_BACKUP = ("the store is PostgreSQL (IPMAP_DATABASE_URL is set); ipmap {cmd} handles the SQLite store only. "
+             "Use PostgreSQL's own tools, which also give a consistent copy while instances serve:\n"
+             "  pg_dump --format=custom --file FILE \"$IPMAP_DATABASE_URL\"\n"
+             "  pg_restore --clean --if-exists --dbname \"$IPMAP_DATABASE_URL\" FILE   (instances stopped)")
+
+
+@app.command("backup")
+def backup(file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the copy (a SQLite file)")],
+           force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists")] = False) -> None:
+    """Copy the SQLite store to FILE, consistent as of one commit, also while the app is serving."""
+    from layers.store import Store
+
+    settings = _settings()
+    if settings.database_url:
+        typer.echo(PG_BACKUP.format(cmd="backup"), err=True)
+        raise typer.Exit(2)
+    if not settings.database.is_file():
+        typer.echo(f"no store at {settings.database} (ipmap init-db makes one)", err=True)
+        raise typer.Exit(2)
+    if file.exists() and not force:
+        typer.echo(f"{file} exists: pass --force to replace it", err=True)
+        raise typer.Exit(2)
+    Store(settings.database).backup(file)
+    copy = Store(file)
+    typer.echo(f"backed up {settings.database} to {file}: data version {copy.version()}, "
+               f"schema {copy.schema_version()}, {file.stat().st_size:,} bytes")
+    copy.close()
+
+
+@app.command("restore")
+def restore(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A copy made by ipmap backup")]
+            ) -> None:
+    """Replace the SQLite store's data with a backup; the store as it was is kept beside it first."""
+    from layers.errors import StoreSchemaError
+    from layers.store import Store
+
+    settings = _settings()
+    if settings.database_url:
+        typer.echo(PG_BACKUP.format(cmd="restore"), err=True)
+        raise typer.Exit(2)
+    store = Store(settings.database)
+    try:
+        kept = store.restore(file)
+    except StoreSchemaError as e:
+        typer.echo(f"not restored: {e}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"restored {file} into {settings.database}: data version {store.version()}, "
+               f"schema {store.schema_version()}")
+    if kept:
+        typer.echo(f"the store as it was: {kept}")
+    typer.echo("restart running instances: they keep pages by data version, and the next import after a restore "
+               "can reuse a version number with new data")
     store.close()
 
 

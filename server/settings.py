@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, description="PostgreSQL URL (postgresql://user@host/db) shared by several "
                                      "instances; when set it replaces the SQLite file")
     boundaries: Path = Field(resources.BOUNDARY_CACHE, description="Boundary cache built by `ipmap build-boundaries`")
-    zones: Path = Field(resources.ZONES, description="Zones and designations file (TOML), checked against the boundaries")
+    zones: Path = Field(resources.ZONES,
+                        description="Zones and designations file (TOML), checked against the boundaries")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
     tile_attribution: str = Field("", description="Attribution shown for the tile layer")
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")

@@ -37,7 +37,7 @@ print("HEAVY", heavy, "SECONDS", round(time.perf_counter() - t, 3))
 def test_help_imports_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", HELP_PROBE], cwd=ROOT, capture_output=True, text=True, check=True,
                          env=os.environ | {"PYTHONPATH": str(ROOT)}).stdout
-    assert "init-db" in out
+    assert "init-db" in out and "backup" in out and "restore" in out
     probe = out[out.index("HEAVY"):].split()
     assert probe[1] == "[]", f"--help imported {' '.join(probe[1:-2])}"
     # Typically 0.2-0.4 s on a busy 2-core machine; the bound only catches a heavy import coming back.
