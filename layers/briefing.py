@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import math
 import operator
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from matplotlib import rc_context
@@ -34,6 +36,7 @@ def key_figures(observations: pd.DataFrame, targets: pd.DataFrame, catalogue: Ca
     (cumulative, plan-period totals) is shown but not judged against a yearly target.
     """
     rows = []
+    tg: Any  # a DataFrame row: pandas types its fields as any scalar
     for tg in targets.sort_values(["plan_id", "indicator"]).itertuples(index=False):
         ind = catalogue.indicators.get(tg.indicator)
         name = (ind.name_en if lang == "en" else ind.name_zh) if ind else tg.indicator
@@ -60,7 +63,7 @@ def key_figures(observations: pd.DataFrame, targets: pd.DataFrame, catalogue: Ca
     return pd.DataFrame(rows)
 
 
-def status_text(row: dict[str, object], lang: str) -> str:
+def status_text(row: Mapping[Any, object] | pd.Series, lang: str) -> str:
     """'已达到' / '未达到' / '—' for a key-figure row."""
     if row.get("met") is None:
         return "—"
@@ -141,7 +144,8 @@ def _table(fig: Figure, box: tuple[float, float, float, float], title: str, head
     n = len(rows) + 1
     h = min(1 / n, 0.06)
     tbl = ax.table(cellText=rows, colLabels=head, loc="upper left", cellLoc="left", colLoc="left",
-                   bbox=(0, 1 - h * n, 1, h * n), colWidths=list(widths) if widths else None)
+                   bbox=(0, 1 - h * n, 1, h * n),  # type: ignore[arg-type]  # matplotlib takes a list too
+                   colWidths=list(widths) if widths else None)
     tbl.auto_set_font_size(False)
     tbl.set_fontsize(size)
     for (r, _c), cell in tbl.get_celld().items():

@@ -134,7 +134,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
                                       sticky=True, class_name="ipmap-tooltip"),
         smooth_factor=0.5,
     ).add_to(m)
-    LayerRegistry(layer, role).add_to(m)
+    LayerRegistry(layer, role).add_to(m)  # type: ignore[arg-type]  # folium: add_to returns Element
     if zones is not None:
         zones.add_to(m)
         folium.LayerControl(position="topright", collapsed=True).add_to(m)
@@ -178,7 +178,8 @@ def render_parts(m: folium.Map) -> dict[str, str]:
     """The map's head, body and script HTML, to place inside our own page templates."""
     fig = m.get_root()
     fig.render()
-    return {"head": fig.header.render(), "body": fig.html.render(), "script": fig.script.render()}
+    return {"head": fig.header.render(), "body": fig.html.render(),  # type: ignore[attr-defined]
+            "script": fig.script.render()}  # type: ignore[attr-defined]
 
 
 def rounded(frame: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:

@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 from geo import resources
+from layers.backends import IndicatorStore
 from layers.catalogue import Catalogue
 from layers.derive import aggregate_to_parent
 from layers.plans import Plan, load_plans
-from layers.store import DatasetMeta, Store
+from layers.store import DatasetMeta
 
 CENSUS_CSV = resources.CENSUS_CSV
 FACTS_CSV = resources.DATA / "facts" / "gansu-ip-facts.csv"
@@ -60,7 +61,7 @@ def plan_baseline(plan: Plan, catalogue: Catalogue) -> pd.DataFrame:
     return df
 
 
-def seed(store: Store, catalogue: Catalogue) -> list[int]:
+def seed(store: IndicatorStore, catalogue: Catalogue) -> list[int]:
     """Write every reference dataset as its own version; returns the new dataset ids."""
     ids = [store.add_dataset(DatasetMeta(name="第七次全国人口普查 2020 / 2020 census", kind="reference",
                                          source=CENSUS_SOURCE, file_name=CENSUS_CSV.name), census_population())]
@@ -77,7 +78,7 @@ def seed(store: Store, catalogue: Catalogue) -> list[int]:
     return ids
 
 
-def ensure_seeded(store: Store, catalogue: Catalogue) -> None:
+def ensure_seeded(store: IndicatorStore, catalogue: Catalogue) -> None:
     """Create and seed the store on first start; never touches a store that has data."""
     store.init()
     with store.lock():  # several workers or instances may start at once: only one seeds

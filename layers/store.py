@@ -195,7 +195,7 @@ class Store:
         """One dataset's provenance, or None."""
         df = self.datasets()
         rows = df[df.id == dataset_id]
-        return rows.iloc[0].to_dict() if len(rows) else None
+        return {str(k): v for k, v in rows.iloc[0].items()} if len(rows) else None
 
     def dataset_observations(self, dataset_id: int) -> pd.DataFrame:
         """The rows one dataset wrote, as it wrote them (later versions may have replaced some)."""
@@ -266,7 +266,7 @@ def check_backup(path: Path) -> None:
 
 def plain_row(row: tuple[object, ...]) -> tuple[object, ...]:
     """NumPy scalars and NaN -> plain Python values (what sqlite3, psycopg and openpyxl accept)."""
-    out = []
+    out: list[object] = []
     for v in row:
         if v is None or (isinstance(v, float) and v != v):
             out.append(None)

@@ -158,7 +158,7 @@ class PgStore:
     def dataset(self, dataset_id: int) -> dict[str, object] | None:
         """One dataset's provenance, or None."""
         df = self._frame("SELECT * FROM datasets WHERE id = %(id)s", {"id": dataset_id})
-        return df.iloc[0].to_dict() if len(df) else None
+        return {str(k): v for k, v in df.iloc[0].items()} if len(df) else None
 
     def dataset_observations(self, dataset_id: int) -> pd.DataFrame:
         """The rows one dataset wrote, as it wrote them (later versions may have replaced some)."""

@@ -188,7 +188,8 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
             bar.update(done - bar.pos)
 
         try:
-            result = run_import(upload, atlas.catalogue, atlas.matcher, atlas.store, progress)
+            result = run_import(upload, atlas.catalogue, atlas.matcher,
+                                atlas.store, progress)  # type: ignore[arg-type]  # importing/ asks for Store
         except UnreadableFileError as e:
             typer.echo(f"\nunreadable: {e}", err=True)
             raise typer.Exit(2) from e
