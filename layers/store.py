@@ -130,7 +130,7 @@ class Store:
             kept = self.path.with_name(f"{self.path.name}.before-restore-{stamp}")
             self.backup(kept)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
+        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
         try:
             with self.connect() as db:
                 src.backup(db)
@@ -248,7 +248,7 @@ def check_backup(path: Path) -> None:
     """Refuse a file that is not a readable store, or one made by a newer release; say which."""
     path = Path(path)
     try:
-        db = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as e:
         raise StoreSchemaError(f"{path}: cannot open ({e})") from e
     try:

@@ -75,7 +75,7 @@ def test_backup_while_writing_is_one_commit_whole(db: Path, tmp_path: Path) -> N
 
 def test_restore_brings_a_backup_back_and_keeps_the_replaced_store(db: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["init-db"]).exit_code == 0
-    backup = tmp_path / "before-import.sqlite"
+    backup = tmp_path / "before import #1 (100%?).sqlite"  # characters a file: URI must escape
     r = runner.invoke(app, ["backup", str(backup)])
     assert r.exit_code == 0 and "data version 4, schema 1" in r.output, r.output
     r = runner.invoke(app, ["import", str(DATA / "gbk-short-names-total.csv"), "--indicator", "patent_applications",
