@@ -8,9 +8,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from geo import resources
 from layers.errors import UnknownParameterError
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "indicators.toml"
+DEFAULT_CATALOGUE = resources.CATALOGUE
 Kind = Literal["count", "rate", "amount", "share", "score"]
 Derivation = Literal["ratio", "growth", "share", "progress"]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
+from numpy.typing import ArrayLike
 
 from layers.catalogue import Indicator
 from layers.choropleth import MapText, build_map, classify_frame
@@ -34,7 +35,7 @@ def base_year(rv: ResolvedView) -> int | None:
     return earlier[-1] if earlier else None
 
 
-def shared_classes(values: list[np.ndarray], scheme: str, k: int) -> Classes | None:
+def shared_classes(values: list[ArrayLike], scheme: str, k: int) -> Classes | None:
     """Classes over the union of several maps' values, so a colour means the same on each of them."""
     return classify(np.concatenate([np.asarray(v, dtype=float) for v in values]), scheme, k)
 
@@ -102,7 +103,7 @@ class Comparison:
 def _panel(atlas: Atlas, frame: gpd.GeoDataFrame, classes: Classes | None, indicator: Indicator, title: str,
            view: MapView, prefix: str, palette: str | None = None) -> Panel:
     """Paint a frame with given classes and render it as one map of the page."""
-    kw = {"palette": palette} if palette else {}
+    kw: dict[str, Any] = {"palette": palette} if palette else {}
     painted, classes, fills = classify_frame(frame, view.scheme, view.k, classes, **kw)
     m = build_map(painted, classes, fills, MapText(title, view.lang, indicator), atlas.boundaries.neighbours(),
                   atlas.tile_url, atlas.tile_attribution, id_prefix=prefix, role=prefix)
