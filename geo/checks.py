@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import geopandas as gpd
 import shapely
@@ -14,7 +15,8 @@ def check_valid(units: gpd.GeoDataFrame) -> None:
     """Every geometry is valid and non-empty."""
     bad = units[~units.geometry.is_valid | units.geometry.is_empty]
     if len(bad):
-        reasons = [f"{r.adcode} {r.name_zh}: {shapely.is_valid_reason(r.geometry)}" for r in bad.itertuples()]
+        rows: list[Any] = list(bad.itertuples())  # a DataFrame row: pandas types its fields as any scalar
+        reasons = [f"{r.adcode} {r.name_zh}: {shapely.is_valid_reason(r.geometry)}" for r in rows]
         raise BoundaryCheckError("invalid geometry: " + "; ".join(reasons))
 
 
@@ -45,6 +47,7 @@ def check_coverage(children: gpd.GeoDataFrame, parent: gpd.GeoDataFrame, rel_tol
     bad = [f"{a} {n}" for a, n, e in zip(children.adcode, children.name_zh, invalid, strict=True) if not e.is_empty]
     if bad:
         raise BoundaryCheckError("not a coverage (overlap or unmatched edge) at: " + ", ".join(bad))
+    p: Any  # a DataFrame row: pandas types its fields as any scalar
     for p in parent.itertuples():
         kids = children[children.parent == p.adcode]
         if kids.empty:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from types import ModuleType
+
+from geo import resources
 
 # Pinyin of every unit and zone name (full and stem), made by `ipmap build-pinyin`: serving looks names up here,
 # so a worker never loads pypinyin's dictionary (~53 MB) unless an upload spells a name no table knows.
-PINYIN_TABLE = Path(__file__).resolve().parent.parent / "data" / "pinyin.json"
+PINYIN_TABLE = resources.PINYIN_TABLE
 # Place-name readings that differ from the common reading of the characters.
 _READINGS = {"民乐": [["mín"], ["lè"]], "武都": [["wǔ"], ["dū"]]}
 # Official English names that are not plain pinyin.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
+from geopandas.array import GeometryArray
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def simplify_coverage(units: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataF
     return out
 
 
-def round_coordinates(geoms: np.ndarray, decimals: int) -> np.ndarray:
+def round_coordinates(geoms: np.ndarray | GeometryArray, decimals: int) -> np.ndarray:
     """Round every vertex (the same vertex always rounds the same way) and drop repeats."""
     rounded = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio
 import anyio.to_thread
@@ -14,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from geo import resources
 from geo.boundaries import BoundarySet
 from layers.core.catalogue import Catalogue
 from layers.core.fmt import number
@@ -29,9 +29,8 @@ from server.middleware import SecuredFastAPI
 from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-STATIC = ROOT / "static"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = resources.STATIC
+TEMPLATES = resources.TEMPLATES
 
 
 def load_atlas(settings: Settings) -> Atlas:

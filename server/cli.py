@@ -1,15 +1,27 @@
-"""The `ipmap` command: serve, build the boundary cache, initialise the store, render a map to a file."""
+"""The `ipmap` command: serve, build the boundary cache, initialise the store, render a map to a file.
+
+Only typer at the top: `ipmap --help` imports no settings, GeoPandas, pandas or matplotlib; each command imports
+what it needs in its body.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from server.settings import Settings
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 app = typer.Typer(help="Gansu IP Map: 甘肃知识产权地图", no_args_is_help=True, add_completion=False)
+
+
+def _settings() -> Settings:
+    """The settings from the environment, imported when a command runs."""
+    from server.settings import Settings
+
+    return Settings()
 
 
 @app.command()
@@ -19,7 +31,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Override IPMAP_HOST")] 
     """Start the web app (SQLite store and bundled boundaries by default)."""
     import uvicorn
 
-    settings = Settings()
+    settings = _settings()
     typer.echo(f"Gansu IP Map on http://{host or settings.host}:{port or settings.port}/")
     uvicorn.run("server.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
                 workers=workers, proxy_headers=True)
@@ -53,15 +65,71 @@ def build_boundaries(out: Annotated[Path | None, typer.Option(help="Cache file t
 
 @app.command("init-db")
 def init_db() -> None:
-    """Create the indicator store and load the reference data, if it is empty."""
+    """Create the indicator store and load the reference data, if it is empty; upgrade an older store's tables."""
     from layers.core.catalogue import Catalogue
     from layers.store.backends import open_store
     from layers.store.seed import ensure_seeded
 
-    settings = Settings()
+    settings = _settings()
     store = open_store(settings.database, settings.database_url)
     ensure_seeded(store, Catalogue.load())
-    typer.echo(f"{'PostgreSQL' if settings.database_url else settings.database}: version {store.version()}")
+    typer.echo(f"{'PostgreSQL' if settings.database_url else settings.database}: version {store.version()} "
+               f"(schema {store.schema_version()})")
+    store.close()
+
+
+PG_BACKUP = ("the store is PostgreSQL (IPMAP_DATABASE_URL is set); ipmap {cmd} handles the SQLite store only. "
+             "Use PostgreSQL's own tools, which also give a consistent copy while instances serve:\n"
+             "  pg_dump --format=custom --file FILE \"$IPMAP_DATABASE_URL\"\n"
+             "  pg_restore --clean --if-exists --dbname \"$IPMAP_DATABASE_URL\" FILE   (instances stopped)")
+
+
+@app.command("backup")
+def backup(file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the copy (a SQLite file)")],
+           force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists")] = False) -> None:
+    """Copy the SQLite store to FILE, consistent as of one commit, also while the app is serving."""
+    from layers.store.sqlite import Store
+
+    settings = _settings()
+    if settings.database_url:
+        typer.echo(PG_BACKUP.format(cmd="backup"), err=True)
+        raise typer.Exit(2)
+    if not settings.database.is_file():
+        typer.echo(f"no store at {settings.database} (ipmap init-db makes one)", err=True)
+        raise typer.Exit(2)
+    if file.exists() and not force:
+        typer.echo(f"{file} exists: pass --force to replace it", err=True)
+        raise typer.Exit(2)
+    Store(settings.database).backup(file)
+    copy = Store(file)
+    typer.echo(f"backed up {settings.database} to {file}: data version {copy.version()}, "
+               f"schema {copy.schema_version()}, {file.stat().st_size:,} bytes")
+    copy.close()
+
+
+@app.command("restore")
+def restore(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A copy made by ipmap backup")]
+            ) -> None:
+    """Replace the SQLite store's data with a backup; the store as it was is kept beside it first."""
+    from layers.core.errors import StoreSchemaError
+    from layers.store.sqlite import Store
+
+    settings = _settings()
+    if settings.database_url:
+        typer.echo(PG_BACKUP.format(cmd="restore"), err=True)
+        raise typer.Exit(2)
+    store = Store(settings.database)
+    try:
+        kept = store.restore(file)
+    except StoreSchemaError as e:
+        typer.echo(f"not restored: {e}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"restored {file} into {settings.database}: data version {store.version()}, "
+               f"schema {store.schema_version()}")
+    if kept:
+        typer.echo(f"the store as it was: {kept}")
+    typer.echo("restart running instances: they keep pages by data version, and the next import after a restore "
+               "can reuse a version number with new data")
     store.close()
 
 
@@ -77,7 +145,7 @@ def render(out: Path,
     from layers.core.view import MapView
     from server.app import load_atlas
 
-    atlas = load_atlas(Settings())
+    atlas = load_atlas(_settings())
     view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "scheme": scheme, "k": k,
                                    "lang": lang})
     parts = atlas.render_map(view)
@@ -111,7 +179,7 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
 
     if level not in (None, "prefecture", "county"):
         raise typer.BadParameter("prefecture or county", param_hint="--level")
-    atlas = load_atlas(Settings())
+    atlas = load_atlas(_settings())
     upload = Upload(file.read_bytes(), file.name, dry_run, source, name, uploader or getpass.getuser(),
                     Options(level=level, indicator=indicator, year=year, source=source, lang=lang))
     with typer.progressbar(length=1, label=f"{file.name}", show_pos=True, width=30) as bar:
@@ -120,7 +188,8 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
             bar.update(done - bar.pos)
 
         try:
-            result = run_import(upload, atlas.catalogue, atlas.matcher, atlas.store, progress)
+            result = run_import(upload, atlas.catalogue, atlas.matcher,
+                                atlas.store, progress)  # type: ignore[arg-type]  # importing/ asks for Store
         except UnreadableFileError as e:
             typer.echo(f"\nunreadable: {e}", err=True)
             raise typer.Exit(2) from e
@@ -176,7 +245,7 @@ def export(out: Path,
         view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "base_year": base_year,
                                        "scheme": scheme, "k": k, "lang": lang})
         opts = ExportOptions(width=width, height=height, scale=scale)
-        atlas = load_atlas(Settings())
+        atlas = load_atlas(_settings())
         if kind in ("csv", "xlsx"):
             df = table(atlas, view)
             body = to_csv(df) if kind == "csv" else to_xlsx(df)

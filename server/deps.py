@@ -12,7 +12,7 @@ from layers.pages.atlas import Atlas
 
 def get_atlas(request: Request) -> Atlas:
     """The atlas loaded at start-up."""
-    return request.app.state.atlas  # type: ignore[no-any-return]
+    return request.app.state.atlas
 
 
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]

@@ -7,8 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geo.boundaries import DEFAULT_CACHE
-from layers.core.zones import DEFAULT_ZONES
+from geo import resources
 
 
 class Settings(BaseSettings):
@@ -22,8 +21,9 @@ class Settings(BaseSettings):
                            description="SQLite indicator store, created and seeded on first start")
     database_url: str | None = Field(None, description="PostgreSQL URL (postgresql://user@host/db) shared by several "
                                      "instances; when set it replaces the SQLite file")
-    boundaries: Path = Field(DEFAULT_CACHE, description="Boundary cache built by `ipmap build-boundaries`")
-    zones: Path = Field(DEFAULT_ZONES, description="Zones and designations file (TOML), checked against the boundaries")
+    boundaries: Path = Field(resources.BOUNDARY_CACHE, description="Boundary cache built by `ipmap build-boundaries`")
+    zones: Path = Field(resources.ZONES,
+                        description="Zones and designations file (TOML), checked against the boundaries")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
     tile_attribution: str = Field("", description="Attribution shown for the tile layer")
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")

@@ -8,9 +8,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from geo import resources
 from layers.core.errors import UnknownParameterError
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "data" / "indicators.toml"
+DEFAULT_CATALOGUE = resources.CATALOGUE
 Kind = Literal["count", "rate", "amount", "share", "score"]
 Derivation = Literal["ratio", "growth", "share", "progress"]
 

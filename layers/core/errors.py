@@ -44,3 +44,7 @@ class ImportRejectedError(LayersError):
     def __init__(self, detail: str, report: list[dict[str, object]], summary: dict[str, object]):
         self.report, self.summary = report, summary
         super().__init__(detail)
+
+
+class StoreSchemaError(LayersError):
+    """A store (or a backup) this release cannot use: made by a newer release, or not an indicator store at all."""

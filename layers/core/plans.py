@@ -9,7 +9,9 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-PLANS_DIR = Path(__file__).resolve().parents[2] / "data" / "plans"
+from geo import resources
+
+PLANS_DIR = resources.PLANS
 
 
 class Baseline(BaseModel):

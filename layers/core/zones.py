@@ -12,9 +12,10 @@ import pandas as pd
 import shapely
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from geo import resources
 from layers.core.errors import UnknownParameterError, ZoneDataError
 
-DEFAULT_ZONES = Path(__file__).resolve().parents[2] / "data" / "zones.toml"
+DEFAULT_ZONES = resources.ZONES
 PROVINCE = "620000"
 ZoneTypeId = Literal["reform_zone", "new_area", "demonstration_zone", "cultural_zone", "provincial_platform",
                      "ip_city", "ip_county", "gi_zone", "ip_park"]

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
@@ -35,7 +35,7 @@ from layers.render.locator_svg import SvgLocator
 from layers.render.zone_layer import ZoneOverlay, build_overlay
 from layers.stats.derive import Hierarchy, derive
 from layers.stats.search import Entry, build_index
-from layers.store.sqlite import Store
+from layers.store.backends import IndicatorStore
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
@@ -50,7 +50,7 @@ class Atlas:
 
     boundaries: BoundarySet
     catalogue: Catalogue
-    store: Store
+    store: IndicatorStore
     tile_url: str | None = None
     tile_attribution: str = ""
     zones: ZoneBook = field(default_factory=ZoneBook.load)
@@ -233,7 +233,7 @@ class Atlas:
         self.boundaries.units(level, len(LODS) - 1)  # raises on an unknown level
         return level
 
-    def region(self, adcode: str) -> dict[str, object]:
+    def region(self, adcode: str) -> dict[str, Any]:
         """One region with its parent, children and every value it has, each with its source."""
         regions = self.boundaries.regions
         rows = regions[regions.adcode == adcode]
@@ -252,7 +252,7 @@ class Atlas:
             "values": mine.drop(columns=["adcode", "dataset_id"]).to_dict("records"),
         }
 
-    def indicators(self) -> list[dict[str, object]]:
+    def indicators(self) -> list[dict[str, Any]]:
         """The catalogue with, for each indicator, the years available at each level; computed once per version."""
         return copy.deepcopy(self._memo.get(("indicators", self.version()), self._indicators))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
@@ -48,7 +48,7 @@ class Comparison:
 def _panel(atlas: Atlas, frame: gpd.GeoDataFrame, classes: Classes | None, indicator: Indicator, title: str,
            view: MapView, prefix: str, palette: str | None = None) -> Panel:
     """Paint a frame with given classes and render it as one map of the page."""
-    kw = {"palette": palette} if palette else {}
+    kw: dict[str, Any] = {"palette": palette} if palette else {}
     painted, classes, fills = classify_frame(frame, view.scheme, view.k, classes, **kw)
     m = build_map(painted, classes, fills, MapText(title, view.lang, indicator), atlas.boundaries.neighbours(),
                   atlas.tile_url, atlas.tile_attribution, id_prefix=prefix, role=prefix)

@@ -36,12 +36,13 @@ def fills_by_year(observations: pd.DataFrame, indicator: str, adcodes: list[str]
     fills: dict[str, list[str]] = {}
     values: dict[str, list[float | None]] = {}
     rank: dict[str, list[int | None]] = {}
-    for adcode, row in table.iterrows():
+    for label, row in table.iterrows():
+        adcode = str(label)
         arr = row.to_numpy(dtype=float)
         idx = classes.assign(arr) if classes else np.full(len(arr), -1)
-        fills[str(adcode)] = [palette_fills[i] if i >= 0 else NO_DATA_FILL for i in idx]
-        values[str(adcode)] = [None if np.isnan(v) else float(v) for v in arr]
-        rank[str(adcode)] = [None if np.isnan(r) else int(r) for r in ranks.loc[adcode].to_numpy(dtype=float)]
+        fills[adcode] = [palette_fills[i] if i >= 0 else NO_DATA_FILL for i in idx]
+        values[adcode] = [None if np.isnan(v) else float(v) for v in arr]
+        rank[adcode] = [None if np.isnan(r) else int(r) for r in ranks.loc[adcode].to_numpy(dtype=float)]
     counts = [int(c) for c in table.notna().sum(axis=0)]
     return {"fills": fills, "values": values, "ranks": rank, "counts": counts}
 

@@ -90,7 +90,8 @@ def _table(fig: Figure, box: tuple[float, float, float, float], title: str, head
     n = len(rows) + 1
     h = min(1 / n, 0.06)
     tbl = ax.table(cellText=rows, colLabels=head, loc="upper left", cellLoc="left", colLoc="left",
-                   bbox=(0, 1 - h * n, 1, h * n), colWidths=list(widths) if widths else None)
+                   bbox=(0, 1 - h * n, 1, h * n),  # type: ignore[arg-type]  # matplotlib takes a list too
+                   colWidths=list(widths) if widths else None)
     tbl.auto_set_font_size(False)
     tbl.set_fontsize(size)
     for (r, _c), cell in tbl.get_celld().items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from layers.core.fmt import decimals_for, esc, number
@@ -11,7 +13,7 @@ LINE = "#2c7fb8"
 TARGET = "#b35806"
 
 
-def _scale(lo: float, hi: float, a: float, b: float) -> object:
+def _scale(lo: float, hi: float, a: float, b: float) -> Callable[[float], float]:
     span = (hi - lo) or 1.0
     return lambda v: a + (v - lo) / span * (b - a)
 

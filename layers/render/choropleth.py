@@ -134,7 +134,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
                                       sticky=True, class_name="ipmap-tooltip"),
         smooth_factor=0.5,
     ).add_to(m)
-    LayerRegistry(layer, role).add_to(m)
+    LayerRegistry(layer, role).add_to(m)  # type: ignore[arg-type]  # folium: add_to returns Element
     if zones is not None:
         zones.add_to(m)
         folium.LayerControl(position="topright", collapsed=True).add_to(m)

@@ -49,7 +49,7 @@ HATCH_SVG = (
 
 def add_hatch_pattern(m: folium.Map) -> None:
     """Define the SVG pattern that no-data units are filled with (fillColor: url(#ipmap-hatch))."""
-    m.get_root().html.add_child(Element(HATCH_SVG), name="ipmap_hatch")
+    m.get_root().html.add_child(Element(HATCH_SVG), name="ipmap_hatch")  # type: ignore[attr-defined]
 
 
 def stable_ids(m: folium.Map, prefix: str = "") -> None:

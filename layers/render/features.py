@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
@@ -17,24 +18,25 @@ _PARSED_MAX = 4_000  # page units at every LOD and the zone shapes, with room to
 _LOCK = threading.Lock()
 
 
-def geometry_dicts(geoms: object) -> list[dict[str, object] | None]:
+def geometry_dicts(array: Iterable[shapely.Geometry | None]) -> list[dict[str, object] | None]:
     """GeoJSON geometry dicts (shared, read-only) for an array of shapely geometries."""
-    geoms = list(geoms)  # type: ignore[call-overload]
+    geoms = list(array)
     out: list[dict[str, object] | None] = [None] * len(geoms)
-    missing = []
+    missing: list[tuple[int, shapely.Geometry]] = []
     with _LOCK:
         for i, g in enumerate(geoms):
             hit = _PARSED.get(id(g))
             if hit is not None and hit[0] is g:
                 out[i] = hit[1]
             elif g is not None:
-                missing.append(i)
+                missing.append((i, g))
     if missing:
-        texts = shapely.to_geojson([geoms[i] for i in missing])
+        texts = shapely.to_geojson([g for _, g in missing])
         with _LOCK:
-            for i, text in zip(missing, texts, strict=True):
-                out[i] = json.loads(text)
-                _PARSED[id(geoms[i])] = (geoms[i], out[i])  # type: ignore[assignment]
+            for (i, g), text in zip(missing, texts, strict=True):
+                parsed: dict[str, object] = json.loads(text)
+                out[i] = parsed
+                _PARSED[id(g)] = (g, parsed)
             while len(_PARSED) > _PARSED_MAX:
                 _PARSED.popitem(last=False)
     return out

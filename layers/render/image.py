@@ -164,7 +164,8 @@ def _draw_zones(ax: Axes, zones: ZoneLayer) -> list[Patch]:
     handles = [Patch(facecolor="none", edgecolor="none", label=zones.heading)]
     for ty, label in zones.labels.items():
         pattern, dash = zones.styles[ty]
-        style = (0, tuple(float(x) / 2 for x in dash.split())) if dash else "solid"
+        style: tuple[float, tuple[float, ...]] | Literal["solid"] = (
+            (0.0, tuple(float(x) / 2 for x in dash.split())) if dash else "solid")
         sub = shapes[shapes["zone_type"] == ty]
         sub.boundary.plot(ax=ax, color="white", linewidth=3.0, alpha=0.9)
         sub.plot(ax=ax, facecolor="none", edgecolor=ZONE_INK, hatch=ZONE_HATCHES[pattern], linewidth=1.2,

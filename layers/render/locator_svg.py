@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from layers.core.fmt import esc
 
@@ -15,12 +17,15 @@ MARGIN = 0.12
 ASPECT = 1.5  # width / height of every frame; the page gives the SVG the same aspect ratio
 
 
-def _ring(coords: object, project: object) -> str:
-    pts = [project(x, y) for x, y in coords]  # type: ignore[operator]
+Projection = Callable[[float, float], tuple[float, float]]
+
+
+def _ring(coords: Iterable[tuple[float, float]], project: Projection) -> str:
+    pts = [project(x, y) for x, y in coords]
     return "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in pts) + "Z"
 
 
-def path_data(geom: shapely.Geometry, project: object) -> str:
+def path_data(geom: BaseGeometry, project: Projection) -> str:
     """SVG path data of a (multi)polygon, holes included (drawn with fill-rule evenodd)."""
     polys = getattr(geom, "geoms", [geom])
     return "".join(_ring(p.exterior.coords, project) + "".join(_ring(r.coords, project) for r in p.interiors)
@@ -48,7 +53,7 @@ class SvgLocator:
         def project(x: float, y: float) -> tuple[float, float]:
             return (x - minx) * k * scale, (maxy - y) * scale
 
-        def box(g: shapely.Geometry) -> tuple[float, float, float, float]:
+        def box(g: BaseGeometry) -> tuple[float, float, float, float]:
             x0, y0, x1, y1 = g.bounds
             (a, b), (c, d) = project(x0, y1), project(x1, y0)
             return a, b, c, d

@@ -33,9 +33,11 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:
     """An .xlsx workbook of the table; formula-looking text neutralised and written as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one worksheet
     ws.title = sheet[:31]
     safe = neutralise(df)
     ws.append([str(c) for c in safe.columns])
@@ -43,8 +45,8 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:
         ws.append(list(plain_row(row)))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever it starts with
     buf = io.BytesIO()

@@ -67,7 +67,7 @@ PATTERNS_SVG = (
 
 def add_zone_patterns(m: folium.Map) -> None:
     """Define the hatch patterns once per page (fillColor: url(#ipmap-zone-...))."""
-    m.get_root().html.add_child(Element(PATTERNS_SVG), name="ipmap_zone_patterns")
+    m.get_root().html.add_child(Element(PATTERNS_SVG), name="ipmap_zone_patterns")  # type: ignore[attr-defined]
 
 
 def swatch(zone_type: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+from numpy.typing import ArrayLike
 
 from layers.core.errors import UnknownParameterError
 from layers.core.view import ResolvedView
@@ -21,7 +22,7 @@ def base_year(rv: ResolvedView) -> int | None:
     return earlier[-1] if earlier else None
 
 
-def shared_classes(values: list[np.ndarray], scheme: str, k: int) -> Classes | None:
+def shared_classes(values: list[ArrayLike], scheme: str, k: int) -> Classes | None:
     """Classes over the union of several maps' values, so a colour means the same on each of them."""
     return classify(np.concatenate([np.asarray(v, dtype=float) for v in values]), scheme, k)
 

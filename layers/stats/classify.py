@@ -59,8 +59,8 @@ def classify(values: np.ndarray, scheme: str = "quantiles", k: int = 5,
     if scheme == "user":
         if not breaks:
             raise ValueError("scheme 'user' needs breaks")
-        bins = sorted({float(b) for b in breaks if b < distinct.max()} | {float(distinct.max())})
-        return Classes(lower, tuple(bins), scheme)
+        user_bins = sorted({float(b) for b in breaks if b < distinct.max()} | {float(distinct.max())})
+        return Classes(lower, tuple(user_bins), scheme)
     k = max(MIN_K, min(MAX_K, k))
     if distinct.size <= k:
         return Classes(lower, tuple(float(v) for v in distinct), scheme)

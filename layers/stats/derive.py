@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -36,7 +37,7 @@ def aggregate_to_parent(values: pd.DataFrame, parent_of: Mapping[str, str] | Non
     df = values.copy()
     df["adcode"] = [mapper(a) or parent_adcode(a) for a in df["adcode"]]
     keys = ["adcode", "indicator", "year", "unit"]
-    return df.groupby(keys, as_index=False, sort=True)["value"].sum()
+    return df.groupby(keys, as_index=False, sort=True)["value"].sum()  # type: ignore[return-value]  # a frame
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Hierarchy:
         """From the boundary attribute table (adcode, name_zh, level, parent)."""
         children: dict[str, list[str]] = {}
         rank: dict[str, int] = {}
+        row: Any  # a DataFrame row: pandas types its fields as any scalar
         for row in regions.itertuples(index=False):
             r = {"county": 0, "prefecture": 1, "province": 2}[row.level]
             rank[row.adcode] = min(rank.get(row.adcode, r), r)

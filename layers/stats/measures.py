@@ -7,6 +7,7 @@ where no published figure exists for the same region, indicator and year.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -56,6 +57,7 @@ def _ratio_rows(obs: pd.DataFrame, ind: Indicator, catalogue: Catalogue,
     if num.empty or den.empty:
         return []
     den_at: dict[str, dict[int, tuple[float, str, bool]]] = {}
+    r: Any  # a DataFrame row: pandas types its fields as any scalar
     for r in den.itertuples(index=False):
         den_at.setdefault(r.adcode, {})[int(r.year)] = (float(r.value), r.source, bool(r.illustrative))
     published = _published(obs, ind.id)
@@ -67,13 +69,14 @@ def _ratio_rows(obs: pd.DataFrame, ind: Indicator, catalogue: Catalogue,
     for r in order.itertuples(index=False):
         year = int(r.year)
         if r.derivation == "sum":
-            parts = [matched.get((c, year)) for c in hierarchy.children.get(r.adcode, ()) if c != r.adcode]
-            if not parts or any(p is None for p in parts):
+            kids = [c for c in hierarchy.children.get(r.adcode, ()) if c != r.adcode]
+            parts = [matched[(c, year)] for c in kids if (c, year) in matched]
+            if not kids or len(parts) < len(kids):
                 continue
-            d = sum(p[0] for p in parts)  # type: ignore[index]
+            d: float = sum(p[0] for p in parts)
             d_note = f"分母为相同 {len(parts)} 个单元的{den_unit}数之和 {number(d)}"
-            d_src = [s for p in parts for s in p[2]]  # type: ignore[index]
-            d_ill = any(p[3] for p in parts)  # type: ignore[index]
+            d_src = [s for p in parts for s in p[2]]
+            d_ill = any(p[3] for p in parts)
         else:
             years = den_at.get(r.adcode)
             if not years:
@@ -106,6 +109,7 @@ def growth(obs: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         prev = base.assign(year=base.year + 1)
         pairs = base.merge(prev, on=["adcode", "year"], suffixes=("", "_prev"))
         published = _published(obs, ind.id)
+        r: Any  # a DataFrame row: pandas types its fields as any scalar
         for r in pairs.itertuples(index=False):
             if (r.adcode, int(r.year)) in published or not r.value_prev > 0:
                 continue
@@ -130,6 +134,7 @@ def shares(obs: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         prov = base[base.adcode == PROVINCE][["year", "value", "source", "illustrative", "dataset_id"]]
         pairs = base[base.adcode != PROVINCE].merge(prov, on="year", suffixes=("", "_prov"))
         published = _published(obs, ind.id)
+        r: Any  # a DataFrame row: pandas types its fields as any scalar
         for r in pairs.itertuples(index=False):
             if (r.adcode, int(r.year)) in published or not r.value_prov > 0:
                 continue
@@ -167,7 +172,8 @@ def progress(obs: pd.DataFrame, catalogue: Catalogue, targets: pd.DataFrame | No
         goals = targets[(targets.indicator == ind.base) & (targets.kind == "level")].sort_values("year")
         base = _plain(obs, ind.base)
         published = _published(obs, ind.id)
-        plans = [(g, plan_starts[g.plan_id] - 1) for g in goals.itertuples(index=False) if g.plan_id in plan_starts]
+        goal_rows: list[Any] = list(goals.itertuples(index=False))  # pandas types row fields as any scalar
+        plans = [(g, plan_starts[g.plan_id] - 1) for g in goal_rows if g.plan_id in plan_starts]
         for i, (g, y0) in enumerate(plans):
             start = base[(base.adcode == g.adcode) & (base.year == y0)]
             if start.empty:
@@ -175,6 +181,7 @@ def progress(obs: pd.DataFrame, catalogue: Catalogue, targets: pd.DataFrame | No
             v0 = float(start.value.iloc[0])
             # A plan's progress ends at its horizon (its target year); the next plan takes over from its baseline.
             upto = min(int(g.year), plans[i + 1][1]) if i + 1 < len(plans) else int(g.year)
+            r: Any  # a DataFrame row: pandas types its fields as any scalar
             for r in base[(base.year > y0) & (base.year <= upto)].itertuples(index=False):
                 if (r.adcode, int(r.year)) in published:
                     continue

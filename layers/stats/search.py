@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -66,8 +67,9 @@ def _keys(name_zh: str, name_en: str, *extra: str) -> tuple[tuple[str, ...], tup
 def build_index(regions: pd.DataFrame, zones: list[Zone]) -> list[Entry]:
     """Every region (one entry per adcode, the higher level kept) and every zone, with their keys."""
     order = regions.assign(_o=regions.level.map(_LEVEL_ORDER)).sort_values(["_o", "adcode"])
+    rows: list[Any] = list(order.drop_duplicates("adcode").itertuples())  # pandas types row fields as any scalar
     entries = [Entry("region", r.adcode, r.name_zh, r.name_en, r.level, *_keys(r.name_zh, r.name_en, r.adcode))
-               for r in order.drop_duplicates("adcode").itertuples()]
+               for r in rows]
     entries += [Entry("zone", z.id, z.name_zh, z.name_en, "zone", *_keys(z.name_zh, z.name_en, z.id)) for z in zones]
     return entries
 

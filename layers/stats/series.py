@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -23,10 +24,10 @@ def series_by_unit(observations: pd.DataFrame, adcodes: set[str], indicator: str
     return {str(a): g for a, g in rows[["year", "value"]].groupby(rows["adcode"].to_numpy(), sort=False)}
 
 
-def target_for(targets: pd.DataFrame, adcode: str, indicator: str) -> dict[str, object] | None:
+def target_for(targets: pd.DataFrame, adcode: str, indicator: str) -> dict[str, Any] | None:
     """The plan target for this region and indicator, latest year first; None when the plan sets none."""
     hit = targets[(targets.adcode == adcode) & (targets.indicator == indicator) & targets.kind.isin(TARGET_KINDS)]
     if hit.empty:
         return None
     row = hit.sort_values("year").iloc[-1]
-    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.to_dict().items()}
+    return {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}

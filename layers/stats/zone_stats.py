@@ -55,7 +55,7 @@ def compare(zone: Zone, obs: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame
         rest = p - total if p is not None and total is not None else None
         per_10k = ind != POPULATION
         rows.append({
-            "indicator": ind, "year": int(year), "unit": grp.unit.iloc[0],
+            "indicator": ind, "year": int(year), "unit": grp.unit.iloc[0],  # type: ignore[call-overload]
             "members_with_data": int(grp.adcode.nunique()), "members": len(units), "complete": complete,
             "zone": total, "rest": rest, "province": p, "share": _ratio(total, p, 100.0),
             "zone_per_10k": _ratio(total, zone_pop, 1e4) if per_10k else None,

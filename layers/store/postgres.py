@@ -12,6 +12,7 @@ import pandas as pd
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from layers.store import migrations
 from layers.store import sqlite as sqlite_store
 from layers.store.sqlite import OBSERVATION_COLUMNS, TARGET_COLUMNS, DatasetMeta
 
@@ -23,9 +24,9 @@ SEED_LOCK = 0x1905_6201
 POOL_MAX = 8
 
 
-def pg_schema(sqlite_schema: str = sqlite_store.SCHEMA) -> str:
-    """The SQLite DDL in PostgreSQL's dialect: REAL is 4 bytes there, so values become DOUBLE PRECISION."""
-    return re.sub(r"\bREAL\b", "DOUBLE PRECISION", sqlite_schema)
+def pg_schema(sqlite_ddl: str) -> str:
+    """SQLite DDL in PostgreSQL's dialect: REAL is 4 bytes there, so values become DOUBLE PRECISION."""
+    return re.sub(r"\bREAL\b", "DOUBLE PRECISION", sqlite_ddl)
 
 
 def pg_query(sqlite_query: str) -> str:
@@ -66,10 +67,30 @@ class PgStore:
                 self._pool = None
 
     def init(self) -> None:
-        """Create the tables if they are missing (serialised, so instances starting together do not race)."""
+        """Create the tables, or bring a store made by an earlier release up to this one (layers/migrations.py).
+
+        One transaction under the write lock: instances starting together apply each migration once, and a
+        failed migration leaves the store as it was.
+        """
         with self.connect() as db, db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            db.execute(pg_schema())
+            db.execute(pg_schema(migrations.SCHEMA_VERSION_TABLE))
+            for m in migrations.pending(self._schema_version(db)):
+                for statement in m.statements():
+                    db.execute(pg_schema(statement))
+                db.execute("INSERT INTO schema_version (version, summary, applied_at) VALUES (%s, %s, %s)",
+                           (m.version, m.summary, migrations.now()))
+
+    @staticmethod
+    def _schema_version(db: psycopg.Connection) -> int:
+        row = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+        return int(row[0]) if row else 0
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this store (0: no tables yet)."""
+        with self.connect() as db:
+            exists = db.execute("SELECT to_regclass('schema_version')").fetchone()
+            return self._schema_version(db) if exists and exists[0] else 0
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -137,7 +158,7 @@ class PgStore:
     def dataset(self, dataset_id: int) -> dict[str, object] | None:
         """One dataset's provenance, or None."""
         df = self._frame("SELECT * FROM datasets WHERE id = %(id)s", {"id": dataset_id})
-        return df.iloc[0].to_dict() if len(df) else None
+        return {str(k): v for k, v in df.iloc[0].items()} if len(df) else None
 
     def dataset_observations(self, dataset_id: int) -> pd.DataFrame:
         """The rows one dataset wrote, as it wrote them (later versions may have replaced some)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,49 +14,10 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS datasets (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    source TEXT NOT NULL,
-    file_name TEXT NOT NULL DEFAULT '',
-    uploader TEXT NOT NULL DEFAULT '',
-    illustrative INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    row_count INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS observations (
-    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
-    adcode TEXT NOT NULL,
-    indicator TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    value REAL NOT NULL,
-    unit TEXT NOT NULL,
-    period TEXT NOT NULL DEFAULT '',
-    qualifier TEXT NOT NULL DEFAULT '=',
-    note TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL,
-    PRIMARY KEY (dataset_id, adcode, indicator, year)
-);
-CREATE INDEX IF NOT EXISTS observations_key ON observations (indicator, year, adcode, dataset_id);
-CREATE TABLE IF NOT EXISTS targets (
-    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
-    plan_id TEXT NOT NULL,
-    adcode TEXT NOT NULL,
-    indicator TEXT NOT NULL,
-    year INTEGER NOT NULL,
-    value REAL NOT NULL,
-    value_max REAL,
-    kind TEXT NOT NULL,
-    comparator TEXT NOT NULL,
-    section TEXT NOT NULL,
-    quote TEXT NOT NULL,
-    source TEXT NOT NULL,
-    PRIMARY KEY (plan_id, adcode, indicator, year)
-);
-"""
+from layers.core.errors import StoreSchemaError
+from layers.store import migrations
 
+TABLES = ("datasets", "observations", "targets")
 OBSERVATION_COLUMNS = ["adcode", "indicator", "year", "value", "unit", "period", "qualifier", "note", "source"]
 TARGET_COLUMNS = ["plan_id", "adcode", "indicator", "year", "value", "value_max", "kind", "comparator", "section",
                   "quote", "source"]
@@ -105,10 +67,77 @@ class Store:
             db.close()
 
     def init(self) -> None:
-        """Create the tables if they are missing."""
+        """Create the tables, or bring a store made by an earlier release up to this one (layers/migrations.py).
+
+        Before a store that has a schema is migrated, a copy of it is kept beside it (NAME.schema-N.bak).
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
-            db.executescript(SCHEMA)
+            db.execute(migrations.SCHEMA_VERSION_TABLE)
+            current = _schema_version(db)
+            if not migrations.pending(current):
+                return
+            if current:
+                kept = self.path.with_name(f"{self.path.name}.schema-{current}.bak")
+                if not kept.exists():
+                    self.backup(kept)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for m in migrations.pending(_schema_version(db)):  # again: another worker may have been first
+                    for statement in m.statements():
+                        db.execute(statement)
+                    db.execute("INSERT INTO schema_version (version, summary, applied_at) VALUES (?, ?, ?)",
+                               (m.version, m.summary, migrations.now()))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this store (0: no tables yet)."""
+        with self.connect() as db:
+            return _schema_version(db)
+
+    def backup(self, dest: Path) -> None:
+        """A consistent copy of the whole store at `dest`, also while the app serves and writes.
+
+        SQLite's backup API copies every page inside one read transaction, so the copy is the store as of one
+        commit; it is written beside `dest` and renamed into place, so `dest` is never half a copy.
+        """
+        dest = Path(dest)
+        partial = dest.with_name(dest.name + ".partial")
+        partial.unlink(missing_ok=True)
+        with self.connect() as db:
+            out = sqlite3.connect(partial)
+            try:
+                db.backup(out)
+                out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            finally:
+                out.close()
+        os.replace(partial, dest)
+
+    def restore(self, source: Path) -> Path | None:
+        """Replace the store's contents with a backup's; returns where the store as it was is kept (or None).
+
+        The backup is checked first (a SQLite file with the store's tables, a schema this release knows). It is
+        copied in with the backup API, so a running instance sees it as one commit, then migrated to this
+        release's schema.
+        """
+        check_backup(source)
+        kept = None
+        if self.path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            kept = self.path.with_name(f"{self.path.name}.before-restore-{stamp}")
+            self.backup(kept)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            with self.connect() as db:
+                src.backup(db)
+        finally:
+            src.close()
+        self.init()
+        return kept
 
     def add_dataset(self, meta: DatasetMeta, observations: pd.DataFrame, targets: pd.DataFrame | None = None) -> int:
         """Write one dataset version in a single transaction: all rows land, or none do."""
@@ -166,7 +195,7 @@ class Store:
         """One dataset's provenance, or None."""
         df = self.datasets()
         rows = df[df.id == dataset_id]
-        return rows.iloc[0].to_dict() if len(rows) else None
+        return {str(k): v for k, v in rows.iloc[0].items()} if len(rows) else None
 
     def dataset_observations(self, dataset_id: int) -> pd.DataFrame:
         """The rows one dataset wrote, as it wrote them (later versions may have replaced some)."""
@@ -207,9 +236,37 @@ class Store:
             self._readers.db = None
 
 
+def _schema_version(db: sqlite3.Connection) -> int:
+    """The store's schema version; a store with tables but no recorded version was made by release 0.1.0."""
+    try:
+        return int(db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+    except sqlite3.OperationalError:  # no schema_version table: a store of release 0.1.0, or an empty file
+        return 0
+
+
+def check_backup(path: Path) -> None:
+    """Refuse a file that is not a readable store, or one made by a newer release; say which."""
+    path = Path(path)
+    try:
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise StoreSchemaError(f"{path}: cannot open ({e})") from e
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if missing := [t for t in TABLES if t not in tables]:
+            raise StoreSchemaError(f"{path}: not an indicator store (no {', '.join(missing)} table)")
+        if (check := db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+            raise StoreSchemaError(f"{path}: damaged ({check})")
+        migrations.pending(_schema_version(db))
+    except sqlite3.DatabaseError as e:
+        raise StoreSchemaError(f"{path}: not a SQLite store ({e})") from e
+    finally:
+        db.close()
+
+
 def plain_row(row: tuple[object, ...]) -> tuple[object, ...]:
     """NumPy scalars and NaN -> plain Python values (what sqlite3, psycopg and openpyxl accept)."""
-    out = []
+    out: list[object] = []
     for v in row:
         if v is None or (isinstance(v, float) and v != v):
             out.append(None)

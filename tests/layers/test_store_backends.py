@@ -12,6 +12,7 @@ import pytest
 
 from layers.core.catalogue import Catalogue
 from layers.store.backends import IndicatorStore, open_store
+from layers.store.migrations import V1_TABLES
 from layers.store.postgres import PgStore, pg_query, pg_schema
 from layers.store.seed import ensure_seeded
 from layers.store.sqlite import DatasetMeta, Store
@@ -120,7 +121,7 @@ def test_one_dataset_reads_back_as_written(store: IndicatorStore) -> None:
 
 
 def test_postgres_dialect_keeps_doubles_and_named_parameters() -> None:
-    ddl = pg_schema()
+    ddl = pg_schema(V1_TABLES)
     assert "REAL" not in ddl and "value DOUBLE PRECISION NOT NULL" in ddl
     assert pg_query("WHERE a <= :version AND b::text = :other_name") == \
         "WHERE a <= %(version)s AND b::text = %(other_name)s"
