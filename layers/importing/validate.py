@@ -66,6 +66,14 @@ class _Context:
                                                   else None)
         self.issues.append(Issue(row, column, code, t(f"imp_{code}", lang, **fmt), suggestion, severity))
 
+    def indicator_of(self, line: int, row: list[Cell], col: Column) -> Indicator | None:
+        """The indicator a value cell of this row holds (totals rows are read with the same rules)."""
+        return row_indicator(self, line, row, col, "")
+
+    def year_of(self, line: int, row: list[Cell], col: Column) -> int | None:
+        """The year a value cell of this row is for."""
+        return row_year(self, line, row, col)
+
 
 def _short(value: object, limit: int = 80) -> object:
     """Cell text quoted in a report, cut short: a 100,000-character cell must not become the report."""

@@ -33,7 +33,8 @@ from layers.render.choropleth import MapText, build_map, classify_frame, join_va
 from layers.render.folium_text import render_parts
 from layers.render.locator_svg import SvgLocator
 from layers.render.zone_layer import ZoneOverlay, build_overlay
-from layers.stats.derive import Hierarchy, derive
+from layers.stats.derive import derive
+from layers.stats.observations import Hierarchy
 from layers.stats.search import Entry, build_index
 from layers.store.backends import IndicatorStore
 

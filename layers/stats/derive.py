@@ -8,104 +8,12 @@ over a computed one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import pandas as pd
 
 from layers.core.catalogue import Catalogue
-
-PROVINCE = "620000"
-OBS_COLUMNS = ["adcode", "indicator", "year", "value", "unit", "period", "qualifier", "note", "source",
-               "illustrative", "dataset_id", "derivation"]
-MAX_SOURCES_NAMED = 3
-
-
-def parent_adcode(adcode: str) -> str:
-    """Prefecture of a county-level adcode by the national coding rule (620171 -> 620100)."""
-    return adcode[:4] + "00"
-
-
-def aggregate_to_parent(values: pd.DataFrame, parent_of: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Sum an additive indicator from child regions to their parents.
-
-    Only for counts and amounts; rates must be recomputed from their parts. A unit that is its own
-    parent (嘉峪关 620200) is summed once.
-    """
-    mapper = parent_of.get if parent_of is not None else parent_adcode
-    df = values.copy()
-    df["adcode"] = [mapper(a) or parent_adcode(a) for a in df["adcode"]]
-    keys = ["adcode", "indicator", "year", "unit"]
-    return df.groupby(keys, as_index=False, sort=True)["value"].sum()  # type: ignore[return-value]  # a frame
-
-
-@dataclass(frozen=True)
-class Hierarchy:
-    """Which units add up to which: counties to prefectures, prefectures to the province."""
-
-    children: dict[str, tuple[str, ...]]
-    names: dict[str, str]
-    rank: dict[str, int]  # 0 county, 1 prefecture, 2 province: the order sums and rates are built in
-
-    @classmethod
-    def from_regions(cls, regions: pd.DataFrame) -> Hierarchy:
-        """From the boundary attribute table (adcode, name_zh, level, parent)."""
-        children: dict[str, list[str]] = {}
-        rank: dict[str, int] = {}
-        row: Any  # a DataFrame row: pandas types its fields as any scalar
-        for row in regions.itertuples(index=False):
-            r = {"county": 0, "prefecture": 1, "province": 2}[row.level]
-            rank[row.adcode] = min(rank.get(row.adcode, r), r)
-            if row.level == "county":
-                children.setdefault(row.parent, []).append(row.adcode)
-            elif row.level == "prefecture":
-                children.setdefault(PROVINCE, []).append(row.adcode)
-        names = dict(zip(regions.adcode, regions.name_zh, strict=True))
-        return cls({p: tuple(sorted(c)) for p, c in children.items()}, names, rank)
-
-    def levels_up(self) -> list[list[str]]:
-        """Parents in the order they can be summed: prefectures first, then the province."""
-        prefs = [p for p in self.children if p != PROVINCE]
-        return [sorted(prefs), [PROVINCE]]
-
-
-def as_observations(df: pd.DataFrame) -> pd.DataFrame:
-    """Store rows in the common shape, marked as observed (derivation '')."""
-    out = df.copy()
-    if "derivation" not in out:
-        out["derivation"] = ""
-    return out.reindex(columns=OBS_COLUMNS)
-
-
-COMPUTED = "计算 computed: "
-
-
-def cite(sources: pd.Series | list[str]) -> str:
-    """A short list of the distinct original sources behind the inputs (a computed input cites its own)."""
-    return _cite(tuple(sorted({s for s in sources if isinstance(s, str) and s})))
-
-
-@lru_cache(maxsize=4096)
-def _cite(sources: tuple[str, ...]) -> str:
-    found: set[str] = set()
-    for s in sources:
-        if not isinstance(s, str) or not s:
-            continue
-        found |= set(s.split(" · ", 1)[1].split("；")) if s.startswith(COMPUTED) and " · " in s else {s}
-    distinct = sorted(x for x in found if not x.startswith("等 "))
-    shown = "；".join(distinct[:MAX_SOURCES_NAMED])
-    return shown + (f"；等 {len(distinct)} 个来源" if len(distinct) > MAX_SOURCES_NAMED else "")
-
-
-def qualifier_of(qualifiers: pd.Series | list[str]) -> str:
-    """'>' when some input is a lower bound and none an upper bound (and the reverse); else '='."""
-    q = set(qualifiers)
-    if ">" in q and "<" not in q:
-        return ">"
-    if "<" in q and ">" not in q:
-        return "<"
-    return "="
+from layers.stats import measures
+from layers.stats.observations import COMPUTED, OBS_COLUMNS, PROVINCE, Hierarchy, as_observations, cite, qualifier_of
 
 
 def sum_to_parents(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy) -> pd.DataFrame:
@@ -154,8 +62,6 @@ def derive(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy, target
     Order: sums up the hierarchy, then ratios (per 10,000 residents), growth, shares of the province and
     progress against plan targets, each step reading what the steps before it produced.
     """
-    from layers.stats import measures
-
     out = as_observations(obs)
     text = ["adcode", "indicator", "unit", "period", "qualifier", "note", "source", "derivation"]
     out = out.astype({c: object for c in text})  # plain str objects: row loops below run several times faster

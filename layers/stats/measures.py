@@ -13,7 +13,7 @@ import pandas as pd
 
 from layers.core.catalogue import Catalogue, Indicator
 from layers.core.fmt import number
-from layers.stats.derive import COMPUTED, OBS_COLUMNS, PROVINCE, Hierarchy, cite
+from layers.stats.observations import COMPUTED, OBS_COLUMNS, PROVINCE, Hierarchy, cite
 
 
 def _published(obs: pd.DataFrame, indicator: str) -> set[tuple[str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,6 @@ import pandas as pd
 from geo import resources
 from layers.core.catalogue import Catalogue
 from layers.core.plans import Plan, load_plans
-from layers.stats.derive import aggregate_to_parent
 from layers.store.backends import IndicatorStore
 from layers.store.sqlite import DatasetMeta
 
@@ -21,6 +21,24 @@ ILLUSTRATIVE_SOURCE = ("示意数据，非真实统计 ILLUSTRATIVE, not real st
 CENSUS_SOURCE = "2020 census, via tudigong (MIT)"
 CENSUS_SOURCE_AGG = CENSUS_SOURCE + "; sum of county-level units (兰州 includes 兰州新区 620171)"
 PROVINCE = "620000"
+
+
+def parent_adcode(adcode: str) -> str:
+    """Prefecture of a county-level adcode by the national coding rule (620171 -> 620100)."""
+    return adcode[:4] + "00"
+
+
+def aggregate_to_parent(values: pd.DataFrame, parent_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Sum an additive indicator from child regions to their parents.
+
+    Only for counts and amounts; rates must be recomputed from their parts. A unit that is its own
+    parent (嘉峪关 620200) is summed once.
+    """
+    mapper = parent_of.get if parent_of is not None else parent_adcode
+    df = values.copy()
+    df["adcode"] = [mapper(a) or parent_adcode(a) for a in df["adcode"]]
+    keys = ["adcode", "indicator", "year", "unit"]
+    return df.groupby(keys, as_index=False, sort=True)["value"].sum()  # type: ignore[return-value]  # a frame
 
 
 def census_population(path: Path = CENSUS_CSV) -> pd.DataFrame:
