@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -20,6 +20,8 @@ OptionalYear = Annotated[Annotated[int, Field(ge=1949, le=2100)] | None,
                          WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1949, "maximum": 2100},
                                                    {"type": "string", "enum": [""]}, {"type": "null"}]})]
 DEFAULT_INDICATOR = "population"
+Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
+SCHEMES: tuple[Scheme, ...] = get_args(Scheme)
 
 
 class MapView(BaseModel):
@@ -28,7 +30,7 @@ class MapView(BaseModel):
     level: MapLevel = Field("county", description="Map level: prefecture (14 units) or county (87 units)")
     indicator: str = Field(DEFAULT_INDICATOR, description="Indicator id, see /api/indicators")
     year: int | None = Field(None, description="Year; default is the latest year with data at this level")
-    scheme: Literal["quantiles", "natural_breaks", "equal_interval"] = Field(
+    scheme: Scheme = Field(
         "quantiles", description="Classification scheme (mapclassify)")
     k: int = Field(5, ge=2, le=9, description="Number of classes")
     lang: Literal["zh", "en"] = Field("zh", description="Language of labels")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 
@@ -11,14 +11,14 @@ from layers.core.catalogue import Indicator
 from layers.core.errors import UnknownParameterError
 from layers.core.i18n import t
 from layers.core.view import MapView, ResolvedView
+from layers.pages.atlas import Atlas
+from layers.pages.maps import view_page
 from layers.render.choropleth import MapText, build_map, classify_frame
 from layers.render.folium_text import render_parts
+from layers.render.multimap import merge_bodies, merge_heads
 from layers.render.palettes import CHANGE_DIVERGING
 from layers.stats.change import base_year, difference, diverging_classes, shared_classes
 from layers.stats.classify import Classes
-
-if TYPE_CHECKING:  # the atlas imports nothing from here; typing only
-    from layers.pages.atlas import Atlas
 
 
 @dataclass
@@ -90,3 +90,11 @@ def compare(atlas: Atlas, view: MapView) -> Comparison:
         dp = _panel(atlas, diff, dclasses, ind_d, f"{name}（{t('level_' + view.level, lang)}）"
                     if lang == "zh" else f"{name} ({t('level_' + view.level, lang)})", view, "d", CHANGE_DIVERGING)
     return Comparison(mode, lp, rp, dp, shared, base, rv.year)
+
+
+def compare_page(atlas: Atlas, view: MapView, base_url: str) -> dict[str, object]:
+    """The compare page: two years (and their change) or two indicators, with the pickers and the ranking."""
+    cmp = atlas.memo("compare", view, lambda: compare(atlas, view))
+    return view_page(atlas, view, base_url) | {
+        "cmp": cmp, "merge_heads": merge_heads, "merge_bodies": merge_bodies,
+        "illustrative": any(bool(p.frame["illustrative"].any()) for p in (cmp.left, cmp.right))}

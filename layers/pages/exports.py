@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Literal
 
 import pandas as pd
 
@@ -10,13 +10,12 @@ from layers.core.i18n import t
 from layers.core.mapnotes import map_notes
 from layers.core.view import MapView
 from layers.core.zones import ZONE_TYPES
+from layers.pages.atlas import Atlas
 from layers.pages.maps import ranking_for
 from layers.render.choropleth import classify_frame
-from layers.render.image import ExportData, Overlay, ZoneLayer
+from layers.render.image import ExportData, ExportOptions, Format, Overlay, ZoneLayer, render
+from layers.render.tables import to_csv, to_xlsx
 from layers.render.zone_layer import STYLES
-
-if TYPE_CHECKING:  # typing only
-    from layers.pages.atlas import Atlas
 
 EXPORT_LOD = 1  # finer than the web map: print resolution
 
@@ -77,3 +76,23 @@ def table(atlas: Atlas, view: MapView) -> pd.DataFrame:
     out.insert(1, t("year", lang), rv.year)
     out.insert(2, "unit", rv.indicator.unit_en if lang == "en" else rv.indicator.unit)
     return out
+
+
+def image_file(atlas: Atlas, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:
+    """The view as PNG, SVG or PDF (same classes and colours as the live map), built once per view and version."""
+    return atlas.memo(f"export-{fmt}-{opts.model_dump_json()}", view,
+                      lambda: render(export_data(atlas, view), fmt, opts))
+
+
+def table_file(atlas: Atlas, view: MapView, fmt: Literal["csv", "xlsx"]) -> bytes:
+    """The values behind the view as CSV or XLSX."""
+    df = atlas.memo("table", view, lambda: table(atlas, view))
+    return to_csv(df) if fmt == "csv" else to_xlsx(df)
+
+
+def view_file(atlas: Atlas, view: MapView, fmt: Literal["png", "svg", "pdf", "csv", "xlsx"],
+              opts: ExportOptions) -> bytes:
+    """A download of the view: the map as an image, or the values as a table."""
+    if fmt == "csv" or fmt == "xlsx":
+        return table_file(atlas, view, fmt)
+    return image_file(atlas, view, fmt, opts)

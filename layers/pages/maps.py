@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
-from layers.core.view import MapView, ResolvedView
+from layers.core.view import SCHEMES, MapView, ResolvedView
 from layers.pages.atlas import Atlas
 from layers.stats.change import base_year
+from layers.stats.classify import MAX_K, MIN_K
 from layers.stats.ranking import population, province_total, ranking
 
 
 def ranking_for(atlas: Atlas, view: MapView) -> tuple[ResolvedView, int | None, pd.DataFrame]:
-    """The ranking of a view against its base year (see compare.base_year): resolved view, base year, rows."""
+    """The ranking of a view against its base year (see stats.change.base_year): resolved view, base year, rows."""
     rv, now = atlas.values(view)
     base = base_year(rv)
     before = atlas.values(view.model_copy(update={"year": base}))[1] if base is not None else None
     obs = atlas.observations()
     table = ranking(now, before, rv.indicator, population(obs), province_total(obs, rv.indicator.id, rv.year))
     return rv, base, table
+
+
+def ranking_block(atlas: Atlas, view: MapView, base_url: str) -> dict[str, Any]:
+    """The ranking beside a map, the links that carry the view, and the embed snippet (base_url: the site's)."""
+    rv, base, table = ranking_for(atlas, view)
+    query = view.query()
+    src = f"{base_url.rstrip('/')}/embed?{query}"
+    snippet = (f'<iframe src="{src}" title="{atlas.title(rv)}" width="100%" height="520" '
+               'style="border:0;max-width:100%" loading="lazy"></iframe>')
+    return {"ranking": table.to_dict("records"), "base": base, "query": query, "embed_snippet": snippet,
+            "has_per_10k": bool(table["per_10k"].notna().any()), "has_share": bool(table["share"].notna().any())}
+
+
+def view_page(atlas: Atlas, view: MapView, base_url: str) -> dict[str, Any]:
+    """What every page of a view shares (map, compare, timeline, briefing): pickers, ranking, view links."""
+    lang = view.lang
+    rv = atlas.resolve(view)
+    mappable = [i for i in atlas.indicators() if view.level in i["levels"]]
+    return ranking_block(atlas, view, base_url) | {
+        "lang": lang, "view": view, "rv": rv, "years": rv.years, "indicators": mappable, "schemes": SCHEMES,
+        "unit": rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
+        "other_lang_query": view.model_copy(update={"lang": "en" if lang == "zh" else "zh"}).query(),
+        "data_version": atlas.version(),
+    }
+
+
+def map_page(atlas: Atlas, view: MapView, base_url: str) -> dict[str, Any]:
+    """Everything a map page shows: the map parts, the picker choices and the ranking beside the map."""
+    _, values = atlas.values(view)
+    return view_page(atlas, view, base_url) | {
+        "map": atlas.render_map(view), "ks": range(MIN_K, MAX_K + 1),
+        "illustrative": bool(values["illustrative"].any()), "zone_years": atlas.zones.years(),
+    }
+
+
+def embed_page(atlas: Atlas, view: MapView) -> dict[str, Any]:
+    """The map alone, for an iframe: title, legend, source and date stay inside it."""
+    return {"lang": view.lang, "map": atlas.render_map(view), "view": view}

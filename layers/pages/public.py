@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from geo.simplify import lod_by_id
 from layers.core.i18n import t
 from layers.core.zones import PROVINCE, ZONE_TYPES, Zone, ZoneBook, drawable, member_counties
+from layers.pages.api import records
 from layers.pages.atlas import Atlas
 from layers.render.choropleth import rounded
 from layers.render.locator import build_locator, focus_bounds, name_tips
@@ -104,10 +103,6 @@ def _with_units(atlas: Atlas, rows: list[dict[str, Any]], lang: str) -> list[dic
     return rows
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[return-value]  # labels are str; stubs say Hashable
-
-
 def zone_page(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
     """A zone: what and where it is, its members with key indicators, the sources' words, and the comparison."""
     zone = atlas.zones.get(zone_id)
@@ -119,14 +114,14 @@ def zone_page(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
     comparison = compare(zone, obs, atlas.catalogue)
     comparison["name"] = [_indicator_name(atlas, i, lang) for i in comparison.indicator]
     parent = atlas.zones.get(zone.part_of) if zone.part_of else None
-    rows = _with_units(atlas, _records(comparison), lang)
-    key_values = _values_by_unit(_with_units(atlas, _records(key_vals), lang))
-    county_values = _values_by_unit(_with_units(atlas, _records(county_vals), lang))
+    rows = _with_units(atlas, records(comparison), lang)
+    key_values = _values_by_unit(_with_units(atlas, records(key_vals), lang))
+    county_values = _values_by_unit(_with_units(atlas, records(county_vals), lang))
     sources = footnotes(rows, [v for unit in key_values.values() for v in unit.values()],
                         [v for unit in county_values.values() for v in unit.values()])
     return {
         "zone": zone, "summary": zone_summary(zone, names, lang), "map": _zone_map(atlas, zone, lang),
-        "declared": _records(declared), "counties": _records(counties),
+        "declared": records(declared), "counties": records(counties),
         "key_indicators": [(i, _indicator_name(atlas, i, lang)) for i in key_ids],
         "key_values": key_values,
         "county_indicators": [(i, _indicator_name(atlas, i, lang)) for i in county_ids],
@@ -189,7 +184,7 @@ def region_page(atlas: Atlas, adcode: str, lang: str) -> dict[str, Any]:
     years = values.groupby("indicator").year.nunique()
     newest = values.groupby("indicator").year.transform("max")
     latest = values[values.year == newest].assign(years=lambda d: d.indicator.map(years))
-    table = _with_units(atlas, _records(latest), lang)
+    table = _with_units(atlas, records(latest), lang)
     name = detail["name_en"] if lang == "en" else detail["name_zh"]
     parent = detail["parent"]
     siblings = regions[(regions.level == "county") & (regions.parent == parent["adcode"])] if (
@@ -198,7 +193,7 @@ def region_page(atlas: Atlas, adcode: str, lang: str) -> dict[str, Any]:
         "name": name,
         "alt_name": detail["name_zh"] if lang == "en" else detail["name_en"],
         "table": table, "sources": footnotes(table), "zones": local,
-        "siblings": _records(siblings[["adcode", "name_zh", "name_en"]]),
+        "siblings": records(siblings[["adcode", "name_zh", "name_en"]]),
         "province_wide": [zone_summary(z, names, lang) for z in zones.province_wide],
         "locator": _region_map(atlas, adcode, str(detail["level"]), str(name), lang),
         "map_level": "county" if detail["level"] == "county" else "prefecture",
@@ -220,9 +215,9 @@ def zone_json(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
     return zone_summary(zone, _names(atlas, lang), lang) | {
         "basis": zone.basis_en if lang == "en" else zone.basis_zh,
         "note": zone.note_en if lang == "en" else zone.note_zh, "stat_adcode": zone.stat_adcode,
-        "member_units": _records(declared[ref]) if len(declared) else [],
-        "counties": _records(counties[ref]), "citations": [c.model_dump() for c in zone.cite],
-        "comparison": _records(comparison),
+        "member_units": records(declared[ref]) if len(declared) else [],
+        "counties": records(counties[ref]), "citations": [c.model_dump() for c in zone.cite],
+        "comparison": records(comparison),
     }
 
 
@@ -234,7 +229,7 @@ def regions_tree(atlas: Atlas) -> dict[str, Any]:
     for p in regions[regions.level == "prefecture"].sort_values("adcode").itertuples():
         kids = counties[(counties.parent == p.adcode) & (counties.adcode != p.adcode)].sort_values("adcode")
         prefectures.append({"adcode": p.adcode, "name_zh": p.name_zh, "name_en": p.name_en,
-                            "counties": _records(kids[["adcode", "name_zh", "name_en"]])})
+                            "counties": records(kids[["adcode", "name_zh", "name_en"]])})
     province = regions[regions.level == "province"].iloc[0]
     return {"province": {"adcode": province.adcode, "name_zh": province.name_zh, "name_en": province.name_en},
             "prefectures": prefectures}

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from layers.core.fmt import esc
 from layers.core.i18n import t
 from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.pages.maps import view_page
 from layers.render.choropleth import MapText, build_map, classify_frame
 from layers.render.folium_text import render_parts
 from layers.render.palettes import NO_DATA_FILL, colours
 from layers.stats.classify import Classes, classify
-
-if TYPE_CHECKING:  # typing only
-    from layers.pages.atlas import Atlas
 
 
 def fixed_classes(observations: pd.DataFrame, indicator: str, adcodes: set[str], scheme: str, k: int
@@ -68,3 +65,10 @@ def timeline(atlas: Atlas, view: MapView) -> dict[str, object]:
                      "no_data": esc(t("no_data", lang)), "rank_fmt": esc(t("rank_of", lang, rank="{rank}", n="{n}")),
                      "locale": "en" if lang == "en" else "zh-CN"}}
 
+
+
+def timeline_page(atlas: Atlas, view: MapView, base_url: str) -> dict[str, object]:
+    """The timeline page: the view's indicator over every year it has, one classification, a year slider."""
+    tl = atlas.memo("timeline", view, lambda: timeline(atlas, view))
+    return view_page(atlas, view, base_url) | {"tl": tl, "map": tl["parts"],
+                                               "illustrative": bool(atlas.values(view)[1]["illustrative"].any())}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from layers.core.view import MapView
+from layers.pages import api
 from server.caching import cached, cached_json
 from server.deps import AtlasDep
 from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values
@@ -17,11 +17,6 @@ router = APIRouter()
 Level = Literal["province", "prefecture", "county"]
 BOUNDARY_MAX_AGE = 7 * 24 * 3600
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
-
-
-def records(df: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as dicts with NaN as null, so the JSON is valid."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[return-value]  # labels are str; stubs say Hashable
 
 
 @router.get("/healthz", response_model=Health, tags=["meta"])
@@ -35,15 +30,13 @@ def regions(request: Request, atlas: AtlasDep,
             level: Level | None = Query(None, description="province, prefecture or county; all when omitted"),
             ) -> Response:
     """Every unit, or the units of one level."""
-    return cached_json(request, records(atlas.regions(level)), max_age=3600)
+    return cached_json(request, api.regions(atlas, level), max_age=3600)
 
 
 @router.get("/api/regions/{adcode}", response_model=RegionDetail, tags=["regions"])
 def region(request: Request, atlas: AtlasDep, adcode: str) -> Response:
     """One region: name, level, parent, children and every value it has, each with its source."""
-    detail = atlas.region(adcode)
-    detail["values"] = records(pd.DataFrame(detail["values"])) if detail["values"] else []
-    return cached_json(request, detail)
+    return cached_json(request, api.region(atlas, adcode))
 
 
 @router.get("/api/indicators", response_model=list[IndicatorOut], tags=["indicators"])
@@ -64,13 +57,8 @@ def values(request: Request, atlas: AtlasDep,
     Derived indicators (per 10,000 residents, growth, shares, progress) are computed from the stored inputs of
     that version; each value's note names its inputs.
     """
-    rv, df = atlas.values(MapView(indicator=indicator, level=level, year=year, version=version))
-    payload = {
-        "indicator": rv.indicator.id, "level": level, "year": rv.year, "years": list(rv.years),
-        "unit": rv.indicator.unit, "illustrative": bool(df["illustrative"].any()),
-        "data_version": version or atlas.version(), "values": records(df),
-    }
-    return cached_json(request, payload)
+    return cached_json(request, api.values(atlas, MapView(indicator=indicator, level=level, year=year,
+                                                          version=version)))
 
 
 @router.get("/api/boundaries", tags=["boundaries"],

@@ -9,8 +9,7 @@ from fastapi.responses import Response
 
 from layers.pages import public
 from server.deps import AtlasDep
-from server.routes.pages import render
-from server.templating import page_context
+from server.templating import page_context, render
 
 router = APIRouter(include_in_schema=False)
 Lang = Literal["zh", "en"]

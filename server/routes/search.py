@@ -12,8 +12,7 @@ from layers.pages import public
 from layers.stats.search import MAX_QUERY, Hit
 from server.caching import cached_json
 from server.deps import AtlasDep
-from server.routes.pages import render
-from server.templating import page_context
+from server.templating import page_context, render
 
 router = APIRouter()
 Lang = Literal["zh", "en"]

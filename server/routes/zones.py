@@ -11,9 +11,8 @@ from layers.core.view import MapView, OptionalYear
 from layers.pages import public
 from server.caching import cached_json
 from server.deps import AtlasDep
-from server.routes.pages import render
 from server.schemas import ZoneDetail, ZoneOut
-from server.templating import page_context
+from server.templating import page_context, render
 
 router = APIRouter()
 Lang = Literal["zh", "en"]
