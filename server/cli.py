@@ -143,12 +143,14 @@ def render(out: Path,
            lang: Annotated[str, typer.Option()] = "zh") -> None:
     """Write a standalone map HTML file (it still loads Leaflet from /static, so serve it beside the app)."""
     from layers.core.view import MapView
+    from layers.pages.frames import render_map
     from server.app import load_atlas
+    from server.deps import snapshot_of
 
     atlas = load_atlas(_settings())
     view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "scheme": scheme, "k": k,
                                    "lang": lang})
-    parts = atlas.render_map(view)
+    parts = render_map(atlas, snapshot_of(atlas, None), view)
     out.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{parts['head']}</head><body>{parts['body']}"
                    f"<script>{parts['script']}</script></body></html>", encoding="utf-8")
     typer.echo(f"wrote {out}")
@@ -203,8 +205,8 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
     if dry_run:
         typer.echo(f"dry run: {result['rows']} values would be written; nothing written")
     else:
-        typer.echo(f"dataset {result['dataset_id']}: {result['rows']} values written "
-                   f"(map: /map?version={result['dataset_id']})")
+        typer.echo(f"dataset {result['dataset_id']}: {result['rows']} values written, data version "
+                   f"{result['version']} (map: /map?version={result['version']})")
 
 
 def _print_report(report: list[dict[str, object]]) -> None:
@@ -233,10 +235,10 @@ def export(out: Path,
 
     from layers.core.errors import LayersError
     from layers.core.view import MapView
-    from layers.pages.exports import export_data, table
-    from layers.render.image import ExportOptions, render
-    from layers.render.tables import to_csv, to_xlsx
+    from layers.pages.exports import view_file
+    from layers.render.image import ExportOptions
     from server.app import load_atlas
+    from server.deps import snapshot_of
 
     kind = (fmt or out.suffix.lstrip(".")).lower()
     if kind not in ("png", "svg", "pdf", "csv", "xlsx"):
@@ -246,11 +248,7 @@ def export(out: Path,
                                        "scheme": scheme, "k": k, "lang": lang})
         opts = ExportOptions(width=width, height=height, scale=scale)
         atlas = load_atlas(_settings())
-        if kind in ("csv", "xlsx"):
-            df = table(atlas, view)
-            body = to_csv(df) if kind == "csv" else to_xlsx(df)
-        else:
-            body = render(export_data(atlas, view), kind, opts)  # type: ignore[arg-type]
+        body = view_file(atlas, snapshot_of(atlas, None), view, kind, opts)  # type: ignore[arg-type]
     except (ValidationError, LayersError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from geo.boundaries import BoundarySet
 from layers.core.catalogue import Catalogue
 from layers.pages.atlas import Atlas
+from layers.stats.snapshot import Snapshot
 from layers.store.backends import IndicatorStore, open_store
 from layers.store.seed import ensure_seeded
 from layers.store.sqlite import DatasetMeta, Store
@@ -91,6 +92,11 @@ def store(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
         yield s
     finally:
         s.close()
+
+
+def newest(atlas: Atlas) -> Snapshot:
+    """The newest data version of an atlas: what a request naming no version reads."""
+    return atlas.snapshot(atlas.version())
 
 
 @pytest.fixture

@@ -100,3 +100,21 @@ def test_import_contracts_are_kept() -> None:
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "BROKEN" not in run.stdout
+
+
+def test_nothing_below_the_server_asks_for_the_newest_data() -> None:
+    """Pages, stats and render read the snapshot they are given; only the atlas's snapshot() reads the store.
+
+    A call of `.version()`, or of the store's `.observations()` / `.targets()`, anywhere else below server/ would
+    be a page deciding on its own which data version it shows.
+    """
+    reads = {"version", "observations", "targets"}
+    found = []
+    for package in ("pages", "stats", "render", "core"):
+        for path in (ROOT / "layers" / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in reads:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.func.attr}()")
+    elsewhere = [f for f in found if not f.startswith("layers/pages/atlas.py:")]
+    assert elsewhere == []
+    assert {f.rsplit(" ", 1)[1] for f in found} == {".version()", ".observations()", ".targets()"}  # the scan sees them

@@ -37,8 +37,8 @@ class MapView(BaseModel):
     lod: int | None = Field(None, ge=0, le=3, description="Boundary level of detail; default fits the initial zoom")
     zones: bool = Field(True, description="Draw the plan's zones and the IP designations over the map")
     zones_year: OptionalYear = Field(None, description="Only designations in force in this year; all when omitted")
-    version: int | None = Field(None, ge=1, description="Data version (dataset id) to draw, see /api/datasets; "
-                                                        "default is the newest")
+    version: int | None = Field(None, ge=1, description="Data version to draw (a publication count, see "
+                                                        "/api/datasets); default is the newest")
     # Comparison and selection state, so a compared or highlighted view is a link too.
     base_year: int | None = Field(None, description="Year to compare with (change, compare and difference maps); "
                                                     "default the year before `year` with data")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -76,5 +77,8 @@ def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, sto
                            source=upload.source.strip(), file_name=upload.file_name,
                            uploader=upload.uploader.strip())
         dataset_id = store.add_dataset(meta, result.observations)
-    return {"dry_run": upload.dry_run, "dataset_id": dataset_id, "rows": len(result.observations),
+    # The data version that published it (every import publishes at once for now): what a link should name.
+    published = (store.dataset(dataset_id) or {}).get("version") if dataset_id is not None else None
+    version = int(float(published)) if isinstance(published, numbers.Real) and published == published else None
+    return {"dry_run": upload.dry_run, "dataset_id": dataset_id, "version": version, "rows": len(result.observations),
             "report": result.report(), "summary": summary}

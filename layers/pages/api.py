@@ -8,13 +8,11 @@ import pandas as pd
 
 from layers.core.errors import NotFoundError
 from layers.core.view import MapView
+from layers.pages import frames
 from layers.pages.atlas import Atlas
-
-
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts with NaN as None, so the JSON is valid."""
-    # Labels are str; the stubs say Hashable.
-    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[return-value]
+from layers.pages.public import region_detail
+from layers.pages.rows import records
+from layers.stats.snapshot import Snapshot
 
 
 def regions(atlas: Atlas, level: str | None) -> list[dict[str, Any]]:
@@ -22,28 +20,28 @@ def regions(atlas: Atlas, level: str | None) -> list[dict[str, Any]]:
     return records(atlas.regions(level))
 
 
-def region(atlas: Atlas, adcode: str) -> dict[str, Any]:
+def region(snap: Snapshot, adcode: str) -> dict[str, Any]:
     """One region: name, level, parent, children and every value it has, each with its source."""
-    detail = atlas.region(adcode)
+    detail = region_detail(snap, adcode)
     detail["values"] = records(pd.DataFrame(detail["values"])) if detail["values"] else []
     return detail
 
 
-def values(atlas: Atlas, view: MapView) -> dict[str, Any]:
+def values(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
     """Values of one indicator and year for every unit of a level, with rank and source; missing units are null."""
-    rv, df = atlas.values(view)
+    rv, df = frames.values(atlas, snap, view)
     return {
         "indicator": rv.indicator.id, "level": view.level, "year": rv.year, "years": list(rv.years),
         "unit": rv.indicator.unit, "illustrative": bool(df["illustrative"].any()),
-        "data_version": view.version or atlas.version(), "values": records(df),
+        "data_version": snap.version, "values": records(df),
     }
 
 
 def datasets(atlas: Atlas) -> list[dict[str, Any]]:
-    """Every dataset version with its provenance and the link to its map."""
+    """Every dataset with its provenance, the data version that published it and that version's map."""
     df = atlas.store.datasets()
     df["illustrative"] = df["illustrative"].astype(bool)
-    return [r | {"map": f"/map?version={r['id']}"} for r in records(df)]
+    return [r | {"map": _map_link(r["version"])} for r in records(df)]
 
 
 def dataset(atlas: Atlas, dataset_id: int, limit: int, offset: int) -> dict[str, Any]:
@@ -57,5 +55,10 @@ def dataset(atlas: Atlas, dataset_id: int, limit: int, offset: int) -> dict[str,
     return meta | {
         "indicators": sorted(set(rows.indicator)), "years": sorted({int(y) for y in rows.year}),
         "regions": int(rows.adcode.nunique()), "total": len(rows), "offset": offset, "limit": limit,
-        "observations": records(rows.iloc[offset:offset + limit]), "map": f"/map?version={dataset_id}",
+        "observations": records(rows.iloc[offset:offset + limit]), "map": _map_link(meta["version"]),
     }
+
+
+def _map_link(version: Any) -> str | None:
+    """The map as the data stood when a dataset was published (None for one never published)."""
+    return None if version is None else f"/map?version={int(version)}"

@@ -11,6 +11,7 @@ from layers.core.catalogue import Indicator
 from layers.core.errors import UnknownParameterError
 from layers.core.i18n import t
 from layers.core.view import MapView, ResolvedView
+from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import view_page
 from layers.render.choropleth import MapText, build_map, classify_frame
@@ -19,6 +20,7 @@ from layers.render.multimap import merge_bodies, merge_heads
 from layers.render.palettes import CHANGE_DIVERGING
 from layers.stats.change import base_year, difference, diverging_classes, shared_classes
 from layers.stats.classify import Classes
+from layers.stats.snapshot import Snapshot
 
 
 @dataclass
@@ -55,12 +57,12 @@ def _panel(atlas: Atlas, frame: gpd.GeoDataFrame, classes: Classes | None, indic
     return Panel(render_parts(m), title, classes, fills, painted)
 
 
-def compare(atlas: Atlas, view: MapView) -> Comparison:
+def compare(atlas: Atlas, snap: Snapshot, view: MapView) -> Comparison:
     """Two years of one indicator (and their change), or two indicators in one year, side by side."""
-    rv, right = atlas.frame(view)
+    rv, right = frames.frame(atlas, snap, view)
     lang = view.lang
     if view.indicator2:
-        rv2, left = atlas.frame(view.model_copy(update={"indicator": view.indicator2, "year": rv.year}))
+        rv2, left = frames.frame(atlas, snap, view.model_copy(update={"indicator": view.indicator2, "year": rv.year}))
         ind_l, ind_r = rv2.indicator, rv.indicator
         shared = ind_l.unit == ind_r.unit
         mode, base = "indicators", rv.year
@@ -69,12 +71,12 @@ def compare(atlas: Atlas, view: MapView) -> Comparison:
         if maybe is None:
             raise UnknownParameterError("base_year", f"a year before {rv.year}", [str(y) for y in rv.years])
         base = maybe
-        _, left = atlas.frame(view.model_copy(update={"year": base}))
+        _, left = frames.frame(atlas, snap, view.model_copy(update={"year": base}))
         ind_l = ind_r = rv.indicator
         shared, mode = True, "years"
     classes = shared_classes([left["value"], right["value"]], view.scheme, view.k) if shared else None
-    title_l = atlas.title(ResolvedView(view, ind_l, base, rv.years))
-    title_r = atlas.title(rv)
+    title_l = frames.title(ResolvedView(view, ind_l, base, rv.years))
+    title_r = frames.title(rv)
     lp = _panel(atlas, left, classes, ind_l, title_l, view, "l")
     rp = _panel(atlas, right, classes, ind_r, title_r, view, "r")
     dp = None
@@ -92,9 +94,9 @@ def compare(atlas: Atlas, view: MapView) -> Comparison:
     return Comparison(mode, lp, rp, dp, shared, base, rv.year)
 
 
-def compare_page(atlas: Atlas, view: MapView, base_url: str) -> dict[str, object]:
+def compare_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, object]:
     """The compare page: two years (and their change) or two indicators, with the pickers and the ranking."""
-    cmp = atlas.memo("compare", view, lambda: compare(atlas, view))
-    return view_page(atlas, view, base_url) | {
+    cmp = atlas.memo(snap, "compare", view, lambda: compare(atlas, snap, view))
+    return view_page(atlas, snap, view, base_url) | {
         "cmp": cmp, "merge_heads": merge_heads, "merge_bodies": merge_bodies,
         "illustrative": any(bool(p.frame["illustrative"].any()) for p in (cmp.left, cmp.right))}

@@ -10,23 +10,26 @@ from layers.core.i18n import t
 from layers.core.mapnotes import map_notes
 from layers.core.view import MapView
 from layers.core.zones import ZONE_TYPES
+from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import ranking_for
 from layers.render.choropleth import classify_frame
 from layers.render.image import ExportData, ExportOptions, Format, Overlay, ZoneLayer, render
 from layers.render.tables import to_csv, to_xlsx
 from layers.render.zone_layer import STYLES
+from layers.stats.snapshot import Snapshot
 
 EXPORT_LOD = 1  # finer than the web map: print resolution
 
 
-def export_data(atlas: Atlas, view: MapView) -> ExportData:
+def export_data(atlas: Atlas, snap: Snapshot, view: MapView) -> ExportData:
     """The view's units, classes and words, ready for layers.render.image: the same classes the live map draws."""
     # Same values, scheme and k as the live map, so the same classes; only the outlines are finer.
-    rv, frame = atlas.frame(view.model_copy(update={"lod": view.lod if view.lod is not None else EXPORT_LOD}))
+    lod = view.lod if view.lod is not None else EXPORT_LOD
+    rv, frame = frames.frame(atlas, snap, view.model_copy(update={"lod": lod}))
     frame, classes, fills = classify_frame(frame, view.scheme, view.k, centre=rv.indicator.centre)
     lang = view.lang
-    notes = map_notes(rv.indicator, view.level, atlas.catalogue, lang)
+    notes = map_notes(rv.indicator, view.level, snap.catalogue, lang)
     overlays = []
     if view.region and (frame["adcode"] == view.region).any():  # the selected unit, outlined as on the page
         sel = frame[frame["adcode"] == view.region].iloc[0]
@@ -34,7 +37,7 @@ def export_data(atlas: Atlas, view: MapView) -> ExportData:
                                 str(sel["name_en"] if lang == "en" else sel["name_zh"])))
     return ExportData(
         zones=zone_layer(atlas, view, frame) if view.zones else None,
-        overlays=overlays, frame=frame, classes=classes, fills=fills, title=atlas.title(rv),
+        overlays=overlays, frame=frame, classes=classes, fills=fills, title=frames.title(rv),
         legend_title=rv.indicator.name_en if lang == "en" else rv.indicator.name_zh,
         unit=rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         sources=sorted(set(frame["source"].dropna())), lang=lang, illustrative=bool(frame["illustrative"].any()),
@@ -59,9 +62,9 @@ def zone_layer(atlas: Atlas, view: MapView, frame: pd.DataFrame) -> ZoneLayer | 
                      f"{t('zones', lang)} · {when}", t("zones_unknown_members", lang, n=hidden) if hidden else "")
 
 
-def table(atlas: Atlas, view: MapView) -> pd.DataFrame:
+def table(atlas: Atlas, snap: Snapshot, view: MapView) -> pd.DataFrame:
     """The values behind a view, one row per unit, with change, per-10k, share and source; headers in its language."""
-    rv, base, rows = ranking_for(atlas, view)
+    rv, base, rows = ranking_for(atlas, snap, view)
     lang = view.lang
     cols = {"adcode": "adcode", "name_zh": "名称" if lang == "zh" else "name_zh", "name_en": "name_en",
             "rank": t("rank", lang), "value": f"{t('value', lang)} {rv.year}",
@@ -78,21 +81,21 @@ def table(atlas: Atlas, view: MapView) -> pd.DataFrame:
     return out
 
 
-def image_file(atlas: Atlas, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:
+def image_file(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:
     """The view as PNG, SVG or PDF (same classes and colours as the live map), built once per view and version."""
-    return atlas.memo(f"export-{fmt}-{opts.model_dump_json()}", view,
-                      lambda: render(export_data(atlas, view), fmt, opts))
+    return atlas.memo(snap, f"export-{fmt}-{opts.model_dump_json()}", view,
+                      lambda: render(export_data(atlas, snap, view), fmt, opts))
 
 
-def table_file(atlas: Atlas, view: MapView, fmt: Literal["csv", "xlsx"]) -> bytes:
+def table_file(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Literal["csv", "xlsx"]) -> bytes:
     """The values behind the view as CSV or XLSX."""
-    df = atlas.memo("table", view, lambda: table(atlas, view))
+    df = atlas.memo(snap, "table", view, lambda: table(atlas, snap, view))
     return to_csv(df) if fmt == "csv" else to_xlsx(df)
 
 
-def view_file(atlas: Atlas, view: MapView, fmt: Literal["png", "svg", "pdf", "csv", "xlsx"],
+def view_file(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Literal["png", "svg", "pdf", "csv", "xlsx"],
               opts: ExportOptions) -> bytes:
     """A download of the view: the map as an image, or the values as a table."""
     if fmt == "csv" or fmt == "xlsx":
-        return table_file(atlas, view, fmt)
-    return image_file(atlas, view, fmt, opts)
+        return table_file(atlas, snap, view, fmt)
+    return image_file(atlas, snap, view, fmt, opts)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from geo.simplify import lod_by_id
+from layers.core.errors import NotFoundError
 from layers.core.i18n import t
 from layers.core.zones import PROVINCE, ZONE_TYPES, Zone, ZoneBook, drawable, member_counties
-from layers.pages.api import records
 from layers.pages.atlas import Atlas
+from layers.pages.rows import records
 from layers.render.choropleth import rounded
 from layers.render.locator import build_locator, focus_bounds, name_tips
 from layers.render.zone_layer import build_overlay, relation_label
 from layers.stats.profiles import latest_values, rank_table, region_values, region_zones, zone_members
 from layers.stats.search import Hit, search
+from layers.stats.snapshot import Snapshot
 from layers.stats.zone_stats import compare
 
 LOCATOR_LOD = 3
@@ -103,15 +105,15 @@ def _with_units(atlas: Atlas, rows: list[dict[str, Any]], lang: str) -> list[dic
     return rows
 
 
-def zone_page(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
+def zone_page(atlas: Atlas, snap: Snapshot, zone_id: str, lang: str) -> dict[str, Any]:
     """A zone: what and where it is, its members with key indicators, the sources' words, and the comparison."""
     zone = atlas.zones.get(zone_id)
     names = _names(atlas, lang)
-    obs = atlas.observations()
+    obs = snap.observations
     declared, counties = zone_members(zone, atlas.boundaries.regions, atlas.units)
     key_ids, key_vals = latest_values(obs, [a for a in declared.adcode if a != PROVINCE])
     county_ids, county_vals = latest_values(obs, list(counties.adcode))
-    comparison = compare(zone, obs, atlas.catalogue)
+    comparison = compare(zone, obs, snap.catalogue)
     comparison["name"] = [_indicator_name(atlas, i, lang) for i in comparison.indicator]
     parent = atlas.zones.get(zone.part_of) if zone.part_of else None
     rows = _with_units(atlas, records(comparison), lang)
@@ -171,12 +173,32 @@ def _region_map(atlas: Atlas, adcode: str, level: str, name: str, lang: str) -> 
             "inset": atlas.locator.inset(lit, focus)}
 
 
-def region_page(atlas: Atlas, adcode: str, lang: str) -> dict[str, Any]:
+def region_detail(snap: Snapshot, adcode: str) -> dict[str, Any]:
+    """One region with its parent, children and every value the snapshot has for it, each with its source."""
+    regions = snap.regions
+    rows = regions[regions.adcode == adcode]
+    if rows.empty:
+        raise NotFoundError("region", adcode)
+    row = rows.sort_values("level", key=lambda s: s.map({"province": 0, "prefecture": 1, "county": 2})).iloc[0]
+    children = regions[(regions.parent == adcode) & (regions.adcode != adcode)]
+    parent = regions[regions.adcode == row.parent].head(1)
+    obs = snap.observations
+    mine = obs[obs.adcode == adcode].sort_values(["indicator", "year"]).astype({"derivation": str})
+    return {
+        "adcode": adcode, "name_zh": row.name_zh, "name_en": row.name_en,
+        "levels": sorted(set(rows.level)), "level": row.level,
+        "parent": parent.iloc[0].to_dict() if len(parent) and row.parent != adcode else None,
+        "children": children[["adcode", "name_zh", "name_en", "level"]].to_dict("records"),
+        "values": mine.drop(columns=["adcode", "dataset_id"]).to_dict("records"),
+    }
+
+
+def region_page(atlas: Atlas, snap: Snapshot, adcode: str, lang: str) -> dict[str, Any]:
     """A region: where it is, its values with sources and ranks, its zones, its parent and children."""
-    detail = atlas.region(adcode)
-    regions = atlas.boundaries.regions
-    ranks = atlas.derived("ranks", lambda obs: rank_table(obs, regions))
-    values = region_values(atlas.observations(), ranks, atlas.catalogue, adcode)  # type: ignore[arg-type]
+    detail = region_detail(snap, adcode)
+    regions = snap.regions
+    ranks = atlas.kept(snap, ("ranks",), lambda: rank_table(snap.observations, regions))
+    values = region_values(snap.observations, ranks, snap.catalogue, adcode)
     values["name"] = [_indicator_name(atlas, i, lang) for i in values.indicator]
     zones = region_zones(atlas.zones, adcode, atlas.units)
     names = _names(atlas, lang)
@@ -197,6 +219,7 @@ def region_page(atlas: Atlas, adcode: str, lang: str) -> dict[str, Any]:
         "province_wide": [zone_summary(z, names, lang) for z in zones.province_wide],
         "locator": _region_map(atlas, adcode, str(detail["level"]), str(name), lang),
         "map_level": "county" if detail["level"] == "county" else "prefecture",
+        "version": snap.version,  # the charts and JSON links show the data this page shows
     }
 
 
@@ -206,12 +229,12 @@ def search_page(atlas: Atlas, query: str, lang: str, limit: int = 20) -> list[Hi
 
 
 
-def zone_json(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
+def zone_json(atlas: Atlas, snap: Snapshot, zone_id: str, lang: str) -> dict[str, Any]:
     """A zone for the API: the summary, members and counties as references, citations and the comparison."""
     zone = atlas.zones.get(zone_id)
     declared, counties = zone_members(zone, atlas.boundaries.regions, atlas.units)
     ref = ["adcode", "name_zh", "name_en", "level"]
-    comparison = compare(zone, atlas.observations(), atlas.catalogue)
+    comparison = compare(zone, snap.observations, snap.catalogue)
     return zone_summary(zone, _names(atlas, lang), lang) | {
         "basis": zone.basis_en if lang == "en" else zone.basis_zh,
         "note": zone.note_en if lang == "en" else zone.note_zh, "stat_adcode": zone.stat_adcode,

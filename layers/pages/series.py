@@ -5,19 +5,20 @@ from __future__ import annotations
 from layers.core.errors import NotFoundError
 from layers.core.fmt import number
 from layers.core.i18n import t
-from layers.pages.atlas import Atlas
+from layers.pages.public import region_detail
 from layers.render.charts import chart_svg
 from layers.stats.series import series, target_for
+from layers.stats.snapshot import Snapshot
 
 
-def region_series(atlas: Atlas, adcode: str, indicator: str, lang: str = "zh") -> dict[str, object]:
+def region_series(snap: Snapshot, adcode: str, indicator: str, lang: str = "zh") -> dict[str, object]:
     """A region's series of one indicator with its sources, the plan target if any, and the chart as SVG."""
-    ind = atlas.catalogue.get(indicator)
-    region = atlas.region(adcode)  # raises NotFoundError for an unknown adcode
-    data = series(atlas.observations(), adcode, ind.id)
+    ind = snap.catalogue.get(indicator)
+    region = region_detail(snap, adcode)  # raises NotFoundError for an unknown adcode
+    data = series(snap.observations, adcode, ind.id)
     if data.empty:
         raise NotFoundError(f"series of {ind.id} for region", adcode)
-    target = target_for(atlas.store.targets(), adcode, ind.id)
+    target = target_for(snap.targets, adcode, ind.id)
     unit = ind.unit_en if lang == "en" else ind.unit
     name = str(region["name_en"] if lang == "en" else region["name_zh"])
     title = f"{name} · {ind.name_en if lang == 'en' else ind.name_zh}"

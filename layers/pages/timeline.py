@@ -8,12 +8,14 @@ import pandas as pd
 from layers.core.fmt import esc
 from layers.core.i18n import t
 from layers.core.view import MapView
+from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import view_page
 from layers.render.choropleth import MapText, build_map, classify_frame
 from layers.render.folium_text import render_parts
 from layers.render.palettes import NO_DATA_FILL, colours
 from layers.stats.classify import Classes, classify
+from layers.stats.snapshot import Snapshot
 
 
 def fixed_classes(observations: pd.DataFrame, indicator: str, adcodes: set[str], scheme: str, k: int
@@ -44,11 +46,13 @@ def fills_by_year(observations: pd.DataFrame, indicator: str, adcodes: list[str]
     return {"fills": fills, "values": values, "ranks": rank, "counts": counts}
 
 
-def timeline(atlas: Atlas, view: MapView) -> dict[str, object]:
-    """The map of the view's year painted with all-years classes, plus the per-year fills for the slider."""
-    rv = atlas.resolve(view)
-    obs = atlas.observations()
-    _, frame = atlas.frame(view)
+def timeline(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, object]:
+    """The map of the view's year painted with all-years classes, plus the per-year fills for the slider.
+
+    Every year's values come from the same snapshot, so the slider never shows a value of a later version.
+    """
+    obs = snap.observations
+    rv, frame = frames.frame(atlas, snap, view)
     classes = fixed_classes(obs, rv.indicator.id, atlas.level_adcodes(view.level), view.scheme, view.k)
     painted, classes, fills = classify_frame(frame, view.scheme, view.k, classes)
     lang = view.lang
@@ -67,8 +71,8 @@ def timeline(atlas: Atlas, view: MapView) -> dict[str, object]:
 
 
 
-def timeline_page(atlas: Atlas, view: MapView, base_url: str) -> dict[str, object]:
+def timeline_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, object]:
     """The timeline page: the view's indicator over every year it has, one classification, a year slider."""
-    tl = atlas.memo("timeline", view, lambda: timeline(atlas, view))
-    return view_page(atlas, view, base_url) | {"tl": tl, "map": tl["parts"],
-                                               "illustrative": bool(atlas.values(view)[1]["illustrative"].any())}
+    tl = atlas.memo(snap, "timeline", view, lambda: timeline(atlas, snap, view))
+    illustrative = bool(frames.values(atlas, snap, view)[1]["illustrative"].any())
+    return view_page(atlas, snap, view, base_url) | {"tl": tl, "map": tl["parts"], "illustrative": illustrative}

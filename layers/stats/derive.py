@@ -1,6 +1,6 @@
 """Derived values, computed rather than typed in: sums to parent regions, then the measures built on them.
 
-`derive(observations, ...)` is pure: the atlas applies it to each store version, so every derived value is
+`derive(observations, ...)` is pure: stats.snapshot applies it to each data version, so every derived value is
 recomputed whenever an input changes. A published figure for the same (region, indicator, year) always wins
 over a computed one.
 """

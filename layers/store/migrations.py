@@ -79,8 +79,23 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 """
 
+# The data version is a publication sequence, not a dataset id: each publish (and, later, each retraction) is a
+# row here, and version N is what the first N publications say. Every dataset already stored was published as it
+# was written, so seq = id: a link to version=N shared before this migration shows the same data after it.
+V2_PUBLICATIONS = """
+CREATE TABLE IF NOT EXISTS publications (
+    seq INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    action TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS publications_dataset ON publications (dataset_id, seq);
+INSERT INTO publications (seq, dataset_id, action, at) SELECT id, id, 'publish', created_at FROM datasets
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "datasets, observations and targets as release 0.1.0 made them", V1_TABLES),
+    Migration(2, "publications: the data version counts publications, not dataset ids", V2_PUBLICATIONS),
 )
 
 

@@ -127,6 +127,7 @@ class PgStore:
             with db.cursor().copy(f"COPY observations (dataset_id, {', '.join(OBSERVATION_COLUMNS)}) FROM STDIN") as cp:
                 for r in obs.itertuples(index=False):
                     cp.write_row((dataset_id, *sqlite_store.plain_row(r)))
+            db.execute(pg_query(sqlite_store._PUBLISH), {"dataset_id": dataset_id, "at": fields["created_at"]})
             if tgt is not None and len(tgt):
                 updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ["dataset_id", *TARGET_COLUMNS]
                                     if c not in TARGET_KEY)
@@ -140,9 +141,10 @@ class PgStore:
         return dataset_id
 
     def version(self) -> int:
-        """The newest dataset id, read from the shared database: every instance sees the same number."""
+        """The newest data version (publications so far), read from the shared database: every instance sees
+        the same number."""
         with self.connect() as db:
-            row = db.execute("SELECT COALESCE(MAX(id), 0) FROM datasets").fetchone()
+            row = db.execute(sqlite_store._NEWEST).fetchone()
             return int(row[0]) if row else 0
 
     def _frame(self, query: str, params: dict[str, object] | None = None) -> pd.DataFrame:
@@ -152,8 +154,8 @@ class PgStore:
             return pd.DataFrame.from_records(cur.fetchall(), columns=names, coerce_float=True)
 
     def datasets(self) -> pd.DataFrame:
-        """Every dataset version with its provenance."""
-        return self._frame("SELECT * FROM datasets ORDER BY id")
+        """Every dataset with its provenance and the data version that published it."""
+        return self._frame(sqlite_store._DATASETS)
 
     def dataset(self, dataset_id: int) -> dict[str, object] | None:
         """One dataset's provenance, or None."""
@@ -166,12 +168,13 @@ class PgStore:
                            " ORDER BY indicator, year, adcode", {"id": dataset_id})
 
     def observations(self, version: int | None = None) -> pd.DataFrame:
-        """All current observations as of a version (default: the newest)."""
+        """The observations in force at a data version (default: the newest)."""
         v = version if version is not None else self.version()
         df = self._frame(pg_query(sqlite_store._CURRENT), {"version": v})
         df["illustrative"] = df["illustrative"].astype(bool)
         return df
 
-    def targets(self) -> pd.DataFrame:
-        """Every plan target."""
-        return self._frame(f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets")
+    def targets(self, version: int | None = None) -> pd.DataFrame:
+        """The plan targets in force at a data version (default: the newest)."""
+        v = version if version is not None else self.version()
+        return self._frame(pg_query(sqlite_store._TARGETS), {"version": v})

@@ -21,16 +21,29 @@ TABLES = ("datasets", "observations", "targets")
 OBSERVATION_COLUMNS = ["adcode", "indicator", "year", "value", "unit", "period", "qualifier", "note", "source"]
 TARGET_COLUMNS = ["plan_id", "adcode", "indicator", "year", "value", "value_max", "kind", "comparator", "section",
                   "quote", "source"]
-# The newest dataset at or below a version wins for each (adcode, indicator, year).
-_CURRENT = """
-SELECT o.adcode, o.indicator, o.year, o.value, o.unit, o.period, o.qualifier, o.note, o.source,
-       d.illustrative, o.dataset_id
-FROM observations o JOIN datasets d ON d.id = o.dataset_id
-WHERE o.dataset_id = (
-    SELECT MAX(o2.dataset_id) FROM observations o2
-    WHERE o2.adcode = o.adcode AND o2.indicator = o.indicator AND o2.year = o.year AND o2.dataset_id <= :version
-)
+# Datasets in force at data version :version: those whose last publication action up to it is a publish (a
+# dataset never published, or retracted since, is not).
+_PUBLISHED = """
+WITH last AS (SELECT dataset_id, MAX(seq) AS seq FROM publications WHERE seq <= :version GROUP BY dataset_id),
+pub AS (SELECT l.dataset_id, l.seq FROM last l JOIN publications p ON p.seq = l.seq WHERE p.action = 'publish')
 """
+# For each (adcode, indicator, year) the value of the dataset published last wins.
+_CURRENT = _PUBLISHED + """, ranked AS (
+    SELECT o.adcode, o.indicator, o.year, o.value, o.unit, o.period, o.qualifier, o.note, o.source,
+           d.illustrative, o.dataset_id,
+           ROW_NUMBER() OVER (PARTITION BY o.adcode, o.indicator, o.year ORDER BY pub.seq DESC) AS pick
+    FROM observations o JOIN pub ON pub.dataset_id = o.dataset_id JOIN datasets d ON d.id = o.dataset_id
+)
+SELECT adcode, indicator, year, value, unit, period, qualifier, note, source, illustrative, dataset_id
+FROM ranked WHERE pick = 1
+"""
+_TARGETS = _PUBLISHED + (f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets"
+                          " WHERE dataset_id IN (SELECT dataset_id FROM pub)")
+_NEWEST = "SELECT COALESCE(MAX(seq), 0) FROM publications"
+_PUBLISH = ("INSERT INTO publications (seq, dataset_id, action, at) "
+            "SELECT COALESCE(MAX(seq), 0) + 1, :dataset_id, 'publish', :at FROM publications")
+_DATASETS = ("SELECT d.*, (SELECT MIN(p.seq) FROM publications p WHERE p.dataset_id = d.id AND p.action = 'publish')"
+             " AS version FROM datasets d ORDER BY d.id")
 
 
 class DatasetMeta(BaseModel):
@@ -74,16 +87,22 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
             db.execute(migrations.SCHEMA_VERSION_TABLE)
-            current = _schema_version(db)
-            if not migrations.pending(current):
+            if not migrations.pending(_schema_version(db)):
                 return
-            if current:
-                kept = self.path.with_name(f"{self.path.name}.schema-{current}.bak")
+        with self.lock(), self.connect() as db:  # workers starting together: one copies and migrates
+            current = _schema_version(db)
+            if not migrations.pending(current):  # another worker was first
+                return
+            # A store of release 0.1.0 records no version but is schema 1: it gets its copy too.
+            made = current or int(db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'datasets'")
+                                  .fetchone()[0])
+            if made:
+                kept = self.path.with_name(f"{self.path.name}.schema-{made}.bak")
                 if not kept.exists():
                     self.backup(kept)
             db.execute("BEGIN IMMEDIATE")
             try:
-                for m in migrations.pending(_schema_version(db)):  # again: another worker may have been first
+                for m in migrations.pending(_schema_version(db)):
                     for statement in m.statements():
                         db.execute(statement)
                     db.execute("INSERT INTO schema_version (version, summary, applied_at) VALUES (?, ?, ?)",
@@ -162,6 +181,7 @@ class Store:
                     f" VALUES (?, {', '.join('?' * len(OBSERVATION_COLUMNS))})",
                     ((dataset_id, *plain_row(row)) for row in obs.itertuples(index=False)),
                 )
+                db.execute(_PUBLISH, {"dataset_id": dataset_id, "at": now})
                 if tgt is not None and len(tgt):
                     db.executemany(
                         f"INSERT OR REPLACE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
@@ -175,7 +195,8 @@ class Store:
         return dataset_id
 
     def version(self) -> int:
-        """The newest dataset id: the store's version, part of every render cache key.
+        """The newest data version: how many publications there have been (every import is one), part of every
+        cache key.
 
         Read on every request, so it keeps one read-only connection per thread (WAL readers see each commit
         as it lands) instead of opening the file each time.
@@ -184,12 +205,12 @@ class Store:
         if db is None:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self._readers.db = db
-        return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM datasets").fetchone()[0])
+        return int(db.execute(_NEWEST).fetchone()[0])
 
     def datasets(self) -> pd.DataFrame:
-        """Every dataset version with its provenance."""
+        """Every dataset with its provenance and the data version that published it."""
         with self.connect() as db:
-            return pd.read_sql_query("SELECT * FROM datasets ORDER BY id", db)
+            return pd.read_sql_query(_DATASETS, db)
 
     def dataset(self, dataset_id: int) -> dict[str, object] | None:
         """One dataset's provenance, or None."""
@@ -205,17 +226,18 @@ class Store:
                 " ORDER BY indicator, year, adcode", db, params=(dataset_id,))
 
     def observations(self, version: int | None = None) -> pd.DataFrame:
-        """All current observations as of a version (default: the newest)."""
+        """The observations in force at a data version (default: the newest)."""
         with self.connect() as db:
             v = version if version is not None else self.version()
             df = pd.read_sql_query(_CURRENT, db, params={"version": v})
         df["illustrative"] = df["illustrative"].astype(bool)
         return df
 
-    def targets(self) -> pd.DataFrame:
-        """Every plan target."""
+    def targets(self, version: int | None = None) -> pd.DataFrame:
+        """The plan targets in force at a data version (default: the newest)."""
         with self.connect() as db:
-            return pd.read_sql_query(f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets", db)
+            v = version if version is not None else self.version()
+            return pd.read_sql_query(_TARGETS, db, params={"version": v})
 
     @contextmanager
     def lock(self) -> Iterator[None]:

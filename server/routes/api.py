@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from layers.core.view import MapView
-from layers.pages import api
+from layers.pages import api, frames
 from server.caching import cached, cached_json
-from server.deps import AtlasDep
+from server.deps import AtlasDep, VersionQ, snapshot_of
 from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values
 
 router = APIRouter()
@@ -34,15 +34,17 @@ def regions(request: Request, atlas: AtlasDep,
 
 
 @router.get("/api/regions/{adcode}", response_model=RegionDetail, tags=["regions"])
-def region(request: Request, atlas: AtlasDep, adcode: str) -> Response:
+def region(request: Request, atlas: AtlasDep, adcode: str, version: VersionQ = None) -> Response:
     """One region: name, level, parent, children and every value it has, each with its source."""
-    return cached_json(request, api.region(atlas, adcode))
+    snap = snapshot_of(atlas, version)
+    return cached_json(request, api.region(snap, adcode))
 
 
 @router.get("/api/indicators", response_model=list[IndicatorOut], tags=["indicators"])
-def indicators(request: Request, atlas: AtlasDep) -> Response:
+def indicators(request: Request, atlas: AtlasDep, version: VersionQ = None) -> Response:
     """The indicator catalogue with the years available at each level."""
-    return cached_json(request, atlas.indicators())
+    snap = snapshot_of(atlas, version)
+    return cached_json(request, frames.indicators(atlas, snap))
 
 
 @router.get("/api/values", response_model=Values, tags=["indicators"])
@@ -50,15 +52,16 @@ def values(request: Request, atlas: AtlasDep,
            indicator: str = Query("population", description="Indicator id, see /api/indicators"),
            level: Literal["prefecture", "county"] = Query("county"),
            year: int | None = Query(None, description="Year; latest with data when omitted"),
-           version: int | None = Query(None, ge=1, description="Data version (dataset id); newest when omitted"),
+           version: VersionQ = None,
            ) -> Response:
     """Values of one indicator and year for every unit of a level, with rank and source; missing units are null.
 
     Derived indicators (per 10,000 residents, growth, shares, progress) are computed from the stored inputs of
     that version; each value's note names its inputs.
     """
-    return cached_json(request, api.values(atlas, MapView(indicator=indicator, level=level, year=year,
-                                                          version=version)))
+    snap = snapshot_of(atlas, version)
+    return cached_json(request, api.values(atlas, snap, MapView(indicator=indicator, level=level, year=year,
+                                                                version=version)))
 
 
 @router.get("/api/boundaries", tags=["boundaries"],

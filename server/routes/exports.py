@@ -13,7 +13,7 @@ from layers.pages.briefing import briefing_file
 from layers.pages.exports import view_file
 from layers.render.image import ExportOptions
 from server.caching import cached
-from server.deps import AtlasDep, ViewDep
+from server.deps import AtlasDep, ViewDep, snapshot_of
 
 router = APIRouter(tags=["export"])
 MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
@@ -36,10 +36,12 @@ def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", 
 
     PNG is width*scale by height*scale pixels; SVG and PDF are width/100 by height/100 inches.
     """
-    return download(request, view_file(atlas, view, fmt, opts), fmt, view)
+    snap = snapshot_of(atlas, view.version)
+    return download(request, view_file(atlas, snap, view, fmt, opts), fmt, view)
 
 
 @router.get("/briefing.pdf", responses={200: {"content": {"application/pdf": {}}}})
 def briefing(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The briefing as an A4 PDF: map, ranking, key figures against the plan, sources (page 2: full ranking)."""
-    return download(request, briefing_file(atlas, view), "pdf", view, "gansu-ipmap-briefing")
+    snap = snapshot_of(atlas, view.version)
+    return download(request, briefing_file(atlas, snap, view), "pdf", view, "gansu-ipmap-briefing")

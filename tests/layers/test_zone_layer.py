@@ -8,11 +8,13 @@ from pathlib import Path
 from layers.core.view import MapView
 from layers.core.zones import ZONE_TYPES, ZoneBook
 from layers.pages.atlas import Atlas
+from layers.pages.frames import render_map
 from layers.render.zone_layer import PATTERNS_SVG, STYLES, build_overlay, zone_labels
+from tests.conftest import newest
 
 
 def html_of(atlas: Atlas, view: MapView) -> str:
-    return "".join(atlas.render_map(view).values())
+    return "".join(render_map(atlas, newest(atlas), view).values())
 
 
 def in_json(text: str) -> str:
