@@ -59,7 +59,7 @@ class Atlas:
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
-    _obs: OrderedDict[int, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
+    _obs: OrderedDict[tuple[int, bool], pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     render_cache_bytes: int = RENDER_CACHE_BYTES
     _renders: Memo = field(init=False, repr=False)
@@ -78,20 +78,38 @@ class Atlas:
         """The store version: changes on every import, so caches keyed by it invalidate themselves."""
         return self.store.version()
 
-    def observations(self, version: int | None = None) -> pd.DataFrame:
-        """Observations as of a version (default: newest) plus every derived value, cached per version."""
+    def observations(self, version: int | None = None, demo: bool = False) -> pd.DataFrame:
+        """Observations as of a version (default: newest) plus every derived value, cached per version.
+
+        Illustrative values are left out wherever real ones exist unless `demo` asks for the demonstration set.
+        """
         v = self.check_version(version)
+        key = (v, demo)
         with self._lock:
-            if v in self._obs:
-                self._obs.move_to_end(v)
-                return self._obs[v]
+            if key in self._obs:
+                self._obs.move_to_end(key)
+                return self._obs[key]
         df = derive(self.store.observations(v), self.catalogue, self.hierarchy, self.store.targets(),
-                    self.plan_starts)
+                    self.plan_starts, demo=demo)
         with self._lock:
-            self._obs[v] = df
+            self._obs[key] = df
             while len(self._obs) > OBS_CACHE_SIZE:
                 self._obs.popitem(last=False)
         return df
+
+    def hides_illustrative(self, view: MapView) -> bool:
+        """Whether the real view leaves out illustrative values of its indicator at its level (demo=1 shows them)."""
+        if view.demo:
+            return False
+        v = self.check_version(view.version)
+
+        def count() -> bool:
+            codes = self.level_adcodes(view.level)
+            n = [int((o.illustrative & (o.indicator == view.indicator) & o.adcode.isin(codes)).sum())
+                 for o in (self.observations(v, True), self.observations(v, False))]
+            return n[0] > n[1]
+
+        return bool(self._memo.get(("hides", v, view.indicator, view.level), count))
 
     def check_version(self, version: int | None) -> int:
         """The version to read: the newest when None; an error naming the range for one that does not exist."""
@@ -123,13 +141,14 @@ class Atlas:
 
     def resolve(self, view: MapView) -> ResolvedView:
         """Check a view against the data."""
-        return resolve(view, self.catalogue, self.observations(view.version), self.level_adcodes(view.level))
+        return resolve(view, self.catalogue, self.observations(view.version, view.demo), self.level_adcodes(view.level))
 
     def frame(self, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
         """Units of the view's level joined with its values, classified."""
         rv = self.resolve(view)
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-        frame = join_values(self.page_units(view.level, lod), self.observations(view.version), rv.indicator.id, rv.year)
+        frame = join_values(self.page_units(view.level, lod), self.observations(view.version, view.demo),
+                            rv.indicator.id, rv.year)
         return rv, frame
 
     def title(self, rv: ResolvedView) -> str:
@@ -145,7 +164,7 @@ class Atlas:
 
     def _render_map(self, view: MapView) -> dict[str, str]:
         rv, frame = self.frame(view)
-        sparks = sparkline_column(frame, self.observations(view.version), rv.indicator.id, view.lang)
+        sparks = sparkline_column(frame, self.observations(view.version, view.demo), rv.indicator.id, view.lang)
         if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
             frame["tip_series"] = sparks
         classified, classes, fills = classify_frame(frame, view.scheme, view.k, centre=rv.indicator.centre)
@@ -221,7 +240,7 @@ class Atlas:
 
     def _values(self, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
         rv, frame = self.frame(view)
-        cols = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "note"]
+        cols = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "provenance", "note"]
         return rv, pd.DataFrame(frame[cols])
 
     def regions(self, level: str | None = None) -> pd.DataFrame:

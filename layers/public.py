@@ -116,7 +116,7 @@ def zone_page(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
     declared, counties = zone_members(zone, atlas.boundaries.regions, atlas.units)
     key_ids, key_vals = latest_values(obs, [a for a in declared.adcode if a != PROVINCE])
     county_ids, county_vals = latest_values(obs, list(counties.adcode))
-    comparison = compare(zone, obs, atlas.catalogue)
+    comparison = compare(zone, obs, atlas.catalogue, atlas.hierarchy)
     comparison["name"] = [_indicator_name(atlas, i, lang) for i in comparison.indicator]
     parent = atlas.zones.get(zone.part_of) if zone.part_of else None
     rows = _with_units(atlas, _records(comparison), lang)
@@ -216,7 +216,7 @@ def zone_json(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
     zone = atlas.zones.get(zone_id)
     declared, counties = zone_members(zone, atlas.boundaries.regions, atlas.units)
     ref = ["adcode", "name_zh", "name_en", "level"]
-    comparison = compare(zone, atlas.observations(), atlas.catalogue)
+    comparison = compare(zone, atlas.observations(), atlas.catalogue, atlas.hierarchy)
     return zone_summary(zone, _names(atlas, lang), lang) | {
         "basis": zone.basis_en if lang == "en" else zone.basis_zh,
         "note": zone.note_en if lang == "en" else zone.note_zh, "stat_adcode": zone.stat_adcode,

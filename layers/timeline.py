@@ -50,7 +50,7 @@ def fills_by_year(observations: pd.DataFrame, indicator: str, adcodes: list[str]
 def timeline(atlas: Atlas, view: MapView) -> dict[str, object]:
     """The map of the view's year painted with all-years classes, plus the per-year fills for the slider."""
     rv = atlas.resolve(view)
-    obs = atlas.observations()
+    obs = atlas.observations(view.version, view.demo)
     _, frame = atlas.frame(view)
     classes = fixed_classes(obs, rv.indicator.id, atlas.level_adcodes(view.level), view.scheme, view.k)
     painted, classes, fills = classify_frame(frame, view.scheme, view.k, classes)

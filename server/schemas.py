@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Health(BaseModel):
@@ -81,6 +81,8 @@ class Value(BaseModel):
     rank: int | None
     source: str | None
     illustrative: bool
+    provenance: str | None = Field(None, description="published (plan, cited fact, planner upload), computed (from "
+                                   "published inputs), illustrative, or computed_illustrative (any input made up)")
     note: str | None
 
 

@@ -56,15 +56,17 @@ def indicators(request: Request, atlas: AtlasDep) -> Response:
 def values(request: Request, atlas: AtlasDep,
            indicator: str = Query("population", description="Indicator id, see /api/indicators"),
            level: Literal["prefecture", "county"] = Query("county"),
-           year: int | None = Query(None, description="Year; latest with data when omitted"),
+           year: int | None = Query(None, description="Year; omitted: latest of the years with most units"),
            version: int | None = Query(None, ge=1, description="Data version (dataset id); newest when omitted"),
+           demo: bool = Query(False, description="Include the illustrative demonstration values even where real ones "
+                                                 "exist for the indicator and level (each value says its provenance)"),
            ) -> Response:
     """Values of one indicator and year for every unit of a level, with rank and source; missing units are null.
 
     Derived indicators (per 10,000 residents, growth, shares, progress) are computed from the stored inputs of
     that version; each value's note names its inputs.
     """
-    rv, df = atlas.values(MapView(indicator=indicator, level=level, year=year, version=version))
+    rv, df = atlas.values(MapView(indicator=indicator, level=level, year=year, version=version, demo=demo))
     payload = {
         "indicator": rv.indicator.id, "level": level, "year": rv.year, "years": list(rv.years),
         "unit": rv.indicator.unit, "illustrative": bool(df["illustrative"].any()),

@@ -42,7 +42,7 @@ def page_context(request: Request, atlas: Atlas, view: MapView) -> dict[str, obj
         "indicators": mappable, "years": rv.years, "schemes": SCHEMES, "ks": range(MIN_K, MAX_K + 1),
         "unit": rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         "other_lang_query": view.model_copy(update={"lang": "en" if lang == "zh" else "zh"}).query(),
-        "illustrative": bool(values["illustrative"].any()),
+        "illustrative": bool(values["illustrative"].any()), "demo_hidden": atlas.hides_illustrative(view),
         "data_version": atlas.version(), "zone_years": atlas.zones.years(),
     }
 
