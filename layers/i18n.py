@@ -195,6 +195,8 @@ MESSAGES.update({
     "zone_type_demonstration_zone": {"zh": "区域特色示范区", "en": "Regional demonstration zone"},
     "zone_type_cultural_zone": {"zh": "华夏文明传承创新区文化区", "en": "Cultural zone"},
     "zone_type_provincial_platform": {"zh": "全省战略平台", "en": "Province-wide platform"},
+    "zone_figures": {"zh": "区域公布数据", "en": "Figures published for the zone"},
+    "as_of": {"zh": "截至", "en": "As of"},
     "zone_type_ip_province": {"zh": "知识产权强省建设试点省", "en": "IP-strong province pilot"},
     "zone_type_ip_city": {"zh": "知识产权试点示范城市", "en": "IP pilot or demonstration city"},
     "zone_type_ip_county": {"zh": "知识产权强县工程试点县", "en": "IP strong-county pilot"},

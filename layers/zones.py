@@ -37,6 +37,20 @@ class Citation(BaseModel):
     confidence: str = ""
 
 
+class ZoneFigure(BaseModel):
+    """A figure published for the zone as a whole (兰白 27.58 invention patents per 10k, 2018-05): shown as given,
+    never recomputed from the members, since the source does not say how it was counted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    indicator: str
+    value: float
+    unit: str
+    as_of: str = Field(pattern=DATE)
+    source: str
+    note_zh: str = ""
+    note_en: str = ""
+
+
 class Zone(BaseModel):
     """One zone or designation. Members as the source gives them; empty and `members_known=False` when unknown."""
 
@@ -59,6 +73,7 @@ class Zone(BaseModel):
     note_zh: str = ""
     note_en: str = ""
     cite: tuple[Citation, ...] = Field(min_length=1)
+    figure: tuple[ZoneFigure, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Zone:
