@@ -138,7 +138,14 @@ def zone_page(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
         "basis": zone.basis_en if lang == "en" else zone.basis_zh,
         "note": zone.note_en if lang == "en" else zone.note_zh,
         "citations": [c.model_dump() for c in zone.cite],
+        "figures": zone_figures(atlas, zone, lang),
     }
+
+
+def zone_figures(atlas: Atlas, zone: Zone, lang: str) -> list[dict[str, Any]]:
+    """Figures published for the zone as a whole, with the indicator's name in the page's language."""
+    return [f.model_dump() | {"name": _indicator_name(atlas, f.indicator, lang),
+                              "note": f.note_en if lang == "en" else f.note_zh} for f in zone.figure]
 
 
 def footnotes(*tables: list[dict[str, Any]]) -> list[str]:
@@ -222,7 +229,7 @@ def zone_json(atlas: Atlas, zone_id: str, lang: str) -> dict[str, Any]:
         "note": zone.note_en if lang == "en" else zone.note_zh, "stat_adcode": zone.stat_adcode,
         "member_units": _records(declared[ref]) if len(declared) else [],
         "counties": _records(counties[ref]), "citations": [c.model_dump() for c in zone.cite],
-        "comparison": _records(comparison),
+        "comparison": _records(comparison), "figures": zone_figures(atlas, zone, lang),
     }
 
 

@@ -143,6 +143,18 @@ class ZoneComparison(BaseModel):
     illustrative: bool
 
 
+class ZoneFigureOut(BaseModel):
+    """A figure published for the zone as a whole, shown as the source gives it."""
+
+    indicator: str
+    name: str
+    value: float
+    unit: str
+    as_of: str
+    source: str
+    note: str
+
+
 class ZoneDetail(ZoneOut):
     basis: str
     note: str
@@ -151,6 +163,7 @@ class ZoneDetail(ZoneOut):
     counties: list[RegionRef]
     citations: list[CitationOut]
     comparison: list[ZoneComparison]
+    figures: list[ZoneFigureOut] = []
 
 
 class Problem(BaseModel):

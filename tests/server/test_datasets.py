@@ -13,6 +13,7 @@ from server.app import create_app
 from server.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 AUTH = {"Authorization": "Bearer test-token"}
 HTML = {"Accept": "text/html"}
 
@@ -46,6 +47,8 @@ def test_reads_are_public_and_list_provenance(client: TestClient) -> None:
     ill = versions[-1]
     assert ill["illustrative"] is True and ill["file_name"] == "county-patents.csv" and ill["kind"] == "illustrative"
     assert all(v["source"] and v["created_at"] for v in versions) and not any(v["illustrative"] for v in versions[:3])
+    plan = next(v for v in versions if v["kind"] == "plan")
+    assert (ROOT / "data" / "plans" / plan["file_name"]).is_file()  # the file it names exists
     one = client.get("/api/datasets/1").json()
     assert one["name"].startswith("第七次全国人口普查") and one["indicators"] == ["population"]
     assert one["total"] == 88 + 13 + 1
