@@ -125,6 +125,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp_hint_code": {"zh": "甘肃的行政区划代码为 6 位、以 62 开头（如 620102 城关区）", "en": "Gansu adcodes have 6 digits and start with 62 (e.g. 620102 Chengguan)"},
     "imp_hint_close": {"zh": "是否指：{name}", "en": "Did you mean: {name}"},
     "imp_hint_full_name": {"zh": "请写全称（如 临夏回族自治州、城关区）或 6 位行政区划代码", "en": "Write the full name (临夏回族自治州, 城关区) or the 6-digit adcode"},
+    "imp_too_many_rows": {"zh": "文件超过 {limit} 行", "en": "More than {limit} rows in the file"},
+    "imp_too_many_rows_fix": {"zh": "拆成几个文件上传，每个不超过 {limit} 行", "en": "Split it into files of at most {limit} rows each"},
+    "imp_too_many_columns": {"zh": "这一行有 {n} 列，最多读取 {limit} 列", "en": "This row has {n} columns; at most {limit} are read"},
+    "imp_too_many_columns_fix": {"zh": "删去多余的列，或把宽表拆成几个文件", "en": "Delete the extra columns, or split the wide table into several files"},
     "imp_rejected": {"zh": "文件有 {n} 个错误，未入库", "en": "The file has {n} errors; nothing was written"},
     # Compare, ranking, time series, export and briefing.
     "tip_series": {"zh": "历年", "en": "Over the years"},

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from layers.catalogue import Catalogue
 from layers.errors import ImportRejectedError
 from layers.i18n import t
+from layers.importing.limits import LimitError
 from layers.importing.read import read_table
 from layers.importing.regions import RegionMatcher
 from layers.importing.report import Issue, Options, Validated
@@ -36,14 +39,20 @@ class Upload:
 def check(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher,
           progress: Progress | None = None) -> Validated:
     """Read and validate; raises UnreadableFileError for a file that cannot be read at all."""
-    table = read_table(upload.data, upload.file_name)
-    result = validate(table, catalogue, matcher, upload.options, progress)
     lang = upload.options.lang
-    if table.encoding == "gb18030":
-        line = next((i + 1 for i, row in enumerate(table.rows) if any(PRIVATE_USE.search(str(c)) for c in row)), None)
-        if line is not None:
-            result.issues.append(Issue(line, None, "encoding_suspect", t("imp_encoding_suspect", lang),
-                                       t("imp_encoding_suspect_fix", lang), "warning"))
+    try:
+        table = read_table(upload.data, upload.file_name)
+    except LimitError as e:
+        issue = Issue(e.row, None, e.code, t(f"imp_{e.code}", lang, **e.fmt), t(f"imp_{e.code}_fix", lang, **e.fmt))
+        result = Validated(pd.DataFrame(), [issue], {"lang": lang})
+    else:
+        result = validate(table, catalogue, matcher, upload.options, progress)
+        if table.encoding == "gb18030":
+            line = next((i + 1 for i, row in enumerate(table.rows)
+                         if any(PRIVATE_USE.search(str(c)) for c in row)), None)
+            if line is not None:
+                result.issues.append(Issue(line, None, "encoding_suspect", t("imp_encoding_suspect", lang),
+                                           t("imp_encoding_suspect_fix", lang), "warning"))
     for field, text in (("source", upload.source), ("name", upload.name), ("uploader", upload.uploader)):
         if looks_like_formula(text) or text.startswith(("=", "+", "-", "@")):
             result.issues.append(Issue(None, field, "text_formula", t("imp_text_formula", lang, text=text[:40]),
