@@ -83,7 +83,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imp_wrong_level": {"zh": "“{text}”是{found}，文件声明的层级是{declared}", "en": "'{text}' is a {found}; the file is declared {declared}"},
     "imp_wrong_level_fix": {"zh": "改正地区名称，或去掉 level 参数", "en": "Correct the name, or drop the level parameter"},
     "imp_code_name_mismatch": {"zh": "代码 {code} 是“{coded}”，但名称写的是“{text}”", "en": "Code {code} is {coded}, but the name says '{text}'"},
-    "imp_code_name_mismatch_fix": {"zh": "检查这一行是否错位", "en": "Check that the row is not shifted"},
+    "imp_code_name_mismatch_fix": {"zh": "“{text}”的代码是 {named}：改正代码或名称，并检查这一行是否错位", "en": "'{text}' is {named}: correct the code or the name, and check that the row is not shifted"},
     "imp_duplicate": {"zh": "与第 {first} 行重复（{region}，{indicator}，{year}年）", "en": "Duplicate of row {first} ({region}, {indicator}, {year})"},
     "imp_duplicate_fix": {"zh": "每个地区、指标、年份只保留一行", "en": "Keep one row per region, indicator and year"},
     "imp_not_a_number": {"zh": "“{text}”不是数字", "en": "'{text}' is not a number"},
