@@ -16,7 +16,7 @@ from layers.importing.read import Cell, Table
 from layers.importing.regions import Match, RegionMatcher
 from layers.importing.report import Issue, Options, Validated
 from layers.importing.totals import check_parents, check_totals, is_total
-from layers.importing.values import EARLIEST_YEAR, looks_like_formula, looks_like_markup, parse_number, parse_year
+from layers.importing.values import EARLIEST_YEAR, looks_like_formula, parse_number, parse_year, text_problem, visible
 
 NOTE_STARTS = ("注", "说明", "备注", "数据来源", "资料来源", "来源", "填报", "制表", "审核", "单位:", "单位：")
 LEVEL_ZH = {"province": "省", "prefecture": "市州", "county": "县区"}
@@ -260,11 +260,9 @@ def _text(ctx: _Context, line: int, row: list[Cell], col: Column | None) -> str:
     if _blank(cell):
         return ""
     text = str(cell).strip()
-    if text.startswith(("=", "+", "-", "@")):
-        ctx.add(line, col.header if col else None, "text_formula", text=text[:40])
-        return ""
-    if looks_like_markup(text):
-        ctx.add(line, col.header if col else None, "markup", text=text[:40])
+    code = text_problem(text)
+    if code is not None:
+        ctx.add(line, col.header if col else None, code, text=visible(text[:40]))
         return ""
     return text
 
