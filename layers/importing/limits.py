@@ -17,9 +17,10 @@ MAX_UNPACKED_BYTES = 200_000_000  # the parts together
 # and shared-string XML packs 5-20 times; parts under MIN_RATIO_CHECKED bytes are too small to matter.
 MAX_RATIO = 100
 MIN_RATIO_CHECKED = 1_000_000
-# XML elements in all parts together: the time openpyxl takes grows with them. 100,000 rows of 7 cells of inline
-# text are about 2.2 million.
-MAX_ELEMENTS = 3_000_000
+# XML elements in all parts together: openpyxl's time grows with them (about 14 us each on a 2-core development
+# machine, so some 20 s at the cap). 100,000 rows of 4 cells of inline text are 1.3 million; of 7 cells from
+# shared strings, 1.5 million.
+MAX_ELEMENTS = 1_500_000
 # Elements inside one sheet row or one shared string (openpyxl builds each whole): 4 per cell of a full row.
 MAX_RECORD_ELEMENTS = 4 * MAX_FIELDS
 # Elements of any other part (styles, workbook, relationships), which openpyxl parses in one piece.

@@ -40,7 +40,7 @@ def read_xlsx(data: bytes) -> Table:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             check_zip(z)
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except UnreadableFileError:
+    except (UnreadableFileError, LimitError):
         raise
     except Exception as e:  # zipfile.BadZipFile, KeyError for a zip that is no workbook, XML errors, defusedxml
         raise UnreadableFileError(f"not a readable .xlsx workbook: {type(e).__name__}") from e
@@ -97,8 +97,9 @@ def _starts(b: bytes) -> int:
 
 def count_elements(f: IO[bytes], name: str, budget: int) -> int:
     """Elements in one part, refused past the budget left for the workbook, or when one sheet row or shared
-    string holds more than MAX_RECORD_ELEMENTS, or anything else in the part more than MAX_PART_ELEMENTS."""
-    total, inside, cap, carry = 0, 0, MAX_PART_ELEMENTS, b""
+    string holds more than MAX_RECORD_ELEMENTS, or anything else in the part more than MAX_PART_ELEMENTS; a
+    sheet of more than MAX_ROWS rows is refused here too, before openpyxl reads any of it."""
+    total, inside, cap, carry, rows = 0, 0, MAX_PART_ELEMENTS, b"", 0
     while True:
         chunk = f.read(CHUNK)
         buf = carry + chunk
@@ -117,6 +118,9 @@ def count_elements(f: IO[bytes], name: str, budget: int) -> int:
             _check_record(inside, cap, name)
             inside, cap = 0, MAX_PART_ELEMENTS if m.group().startswith(b"</") else MAX_RECORD_ELEMENTS
             pos = m.start()
+            rows += m.group().endswith(b"row")
+            if rows > MAX_ROWS:
+                raise LimitError("too_many_rows", None, limit=f"{MAX_ROWS:,}")
         inside += _starts(buf[pos:])
         _check_record(inside, cap, name)
         if not chunk:

@@ -108,6 +108,8 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "styled.xlsx": lambda: workbook(HEADER + data_row(2).replace("</row>", STYLED + "</row>")
                                     + '<row r="1048576"><c r="A1048576" s="1"/></row>', "A1:XFD1048576"),
     "fat-row.xlsx": lambda: workbook(HEADER + f'<row r="2">{FAT_ROW}</row>'),
+    "many-rows.xlsx": lambda: workbook(HEADER + "".join(f'<row r="{n}"><c r="D{n}"><v>{n}</v></c></row>'
+                                                        for n in range(2, MAX_ROWS + 2))),
     "billion-laughs.xlsx": lambda: corpus.xlsx({"xl/worksheets/sheet1.xml": BILLION_LAUGHS}),
 }
 
@@ -183,6 +185,11 @@ def test_xlsx_cell_at_the_last_column_is_refused_on_its_row(limited: dict[str, d
 
 def test_xlsx_cell_at_the_last_row_is_refused(limited: dict[str, dict]) -> None:
     assert codes(run_limited(limited, "far-row.xlsx")) == [(None, "too_many_rows")]
+
+
+def test_xlsx_too_many_rows_is_refused_before_parsing(limited: dict[str, dict]) -> None:
+    out = run_limited(limited, "many-rows.xlsx")
+    assert codes(out) == [(None, "too_many_rows")] and out["cpu"] < 2
 
 
 def test_xlsx_empty_styled_cells_far_away_are_no_columns(limited: dict[str, dict]) -> None:
