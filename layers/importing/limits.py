@@ -13,6 +13,7 @@ MAX_FIELDS = 16_384
 
 # XLSX: a workbook is a zip of XML parts, scanned (streamed, never held whole) before openpyxl parses them.
 MAX_UNPACKED_BYTES = 200_000_000  # the parts together
+MAX_PARTS = 10_000  # zip members (a workbook saved by a spreadsheet has tens)
 # ...or any part of it that inflates more than this many times (a zip bomb; Apache POI's limit too). Real sheet
 # and shared-string XML packs 5-20 times; parts under MIN_RATIO_CHECKED bytes are too small to matter.
 MAX_RATIO = 100

@@ -18,6 +18,7 @@ from layers.importing.limits import (
     MAX_COLUMNS,
     MAX_ELEMENTS,
     MAX_PART_ELEMENTS,
+    MAX_PARTS,
     MAX_RATIO,
     MAX_RECORD_ELEMENTS,
     MAX_ROWS,
@@ -77,6 +78,8 @@ def read_xlsx(data: bytes) -> Table:
 def check_zip(z: zipfile.ZipFile) -> None:
     """Refuse zip bombs and parts too complex to parse, streaming each part once (never held whole)."""
     infos = z.infolist()
+    if len(infos) > MAX_PARTS:
+        raise UnreadableFileError(f"the workbook has more than {MAX_PARTS:,} parts: not a workbook a spreadsheet saves")
     if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
         raise UnreadableFileError("the workbook unpacks to more than 200 MB: upload a smaller file")
     for i in infos:

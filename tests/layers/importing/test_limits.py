@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from layers.errors import UnreadableFileError
-from layers.importing.limits import MAX_COLUMNS, MAX_ELEMENTS, MAX_RECORD_ELEMENTS, MAX_ROWS
+from layers.importing.limits import MAX_COLUMNS, MAX_ELEMENTS, MAX_PARTS, MAX_RECORD_ELEMENTS, MAX_ROWS
 from layers.importing.xlsx import count_elements
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -227,6 +227,19 @@ def test_xml_element_counts_survive_chunk_boundaries() -> None:
         count_elements(io.BytesIO(b"<sheetData>" + big + b"</sheetData>"), "s.xml", 10**9)
     ok = b"<sheetData>" + b"<row>" + b"<c><v>1</v></c>" * 100 + b"</row>" + b"</sheetData>"
     assert count_elements(io.BytesIO(ok * 5000), "s.xml", 10**9) == 5000 * 202
+
+
+def test_zip_of_too_many_parts_is_refused() -> None:
+    import zipfile
+
+    from layers.importing.read import read_table
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(MAX_PARTS + 1):
+            z.writestr(f"xl/p{i}.xml", b"")
+    with pytest.raises(UnreadableFileError, match=f"more than {MAX_PARTS:,} parts"):
+        read_table(buf.getvalue(), "parts.xlsx")
 
 
 def test_openpyxl_parses_with_defusedxml() -> None:
