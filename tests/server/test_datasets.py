@@ -202,3 +202,19 @@ def test_derived_indicators_are_in_the_catalogue_and_mappable(client: TestClient
     for ind in ("patent_grants_share", "patent_grants_growth", "invention_patents_per_10k_progress"):
         # prefecture grants have one real figure (白银 2021), so these are the demonstration's maps
         assert client.get(f"/map?level=prefecture&indicator={ind}&demo=true", headers=HTML).status_code == 200
+
+
+def test_adcode_and_name_that_disagree_get_a_report_line(client: TestClient, db: Path) -> None:
+    """The commonest spreadsheet slip (a code from the row above) once answered 500: now a line naming row and
+    column, what the code is, what the name says, and the code of the name."""
+    before = fingerprint(db)
+    data = "地区,代码,指标,年份,数值\n城关区,620102,专利授权量,2023,10\n七里河区,620102,专利授权量,2023,5\n".encode()
+    r = post(client, "slip.csv", data, dry_run="true")
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    (line,) = r.json()["report"]  # type: ignore[attr-defined]
+    assert (line["row"], line["column"], line["code"]) == (3, "地区", "code_name_mismatch")
+    assert line["problem"] == "代码 620102 是“城关区”，但名称写的是“七里河区”"
+    assert "620103" in line["suggestion"] and "七里河区" in line["suggestion"]
+    en = post(client, "slip.csv", data, dry_run="true", lang="en").json()["report"][0]  # type: ignore[attr-defined]
+    assert en["problem"] == "Code 620102 is 城关区, but the name says '七里河区'" and "620103" in en["suggestion"]
+    assert fingerprint(db) == before
