@@ -190,7 +190,7 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
 
         try:
             result = run_import(upload, atlas.catalogue, atlas.matcher,
-                                atlas.store, progress)  # type: ignore[arg-type]  # importing/ asks for Store
+                                atlas.store, progress)
         except UnreadableFileError as e:
             typer.echo(f"\nunreadable: {e}", err=True)
             raise typer.Exit(2) from e

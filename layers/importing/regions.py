@@ -113,7 +113,7 @@ class RegionMatcher:
                 self.latin.setdefault(a, set()).add(adcode)
         self.children = {a: {u.adcode for us in self.units.values() for u in us if u.parent == a and u.adcode != a}
                          for a in self.units}
-        self.match = lru_cache(maxsize=4096)(self._match)  # type: ignore[method-assign]
+        self.match = lru_cache(maxsize=4096)(self._match)
 
     def _match(self, text: str, level: str | None = None) -> Match:
         """Candidates for one cell, narrowed by the declared level when several fit."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from layers.backends import IndicatorStore
 from layers.catalogue import Catalogue
 from layers.errors import ImportRejectedError
 from layers.i18n import t
@@ -16,7 +17,7 @@ from layers.importing.regions import RegionMatcher
 from layers.importing.report import Issue, Options, Validated
 from layers.importing.validate import Progress, validate
 from layers.importing.values import text_problem, visible
-from layers.store import DatasetMeta, Store
+from layers.store import DatasetMeta
 
 MAX_TEXT = 500
 MAX_FILE_NAME = 255  # what a file system holds
@@ -68,7 +69,7 @@ def check(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher,
     return result
 
 
-def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, store: Store,
+def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, store: IndicatorStore,
                progress: Progress | None = None) -> dict[str, object]:
     """Dry run: the report. Commit: a new dataset version, written in one transaction, only if there are no errors.
 
