@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run install test test-install system-deps lint boundaries bench profile soak clean
+.PHONY: run install test test-install system-deps lint boundaries bench profile soak clean clean-store
 
 run: install            ## install and start the app on http://127.0.0.1:8000/
 	$(VENV)/bin/ipmap serve
@@ -52,5 +52,13 @@ boundaries: $(VENV)/.test-installed   ## rebuild data/boundaries/gansu.gpkg from
 	$(VENV)/bin/ipmap build-boundaries
 	$(VENV)/bin/ipmap build-pinyin
 
-clean:
-	rm -rf $(VENV) var .pytest_cache
+STORE ?= var
+
+clean:                  ## the virtualenv and caches; never the store in $(STORE)/ (planners' uploads live there)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	find geo layers server tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean-store:            ## DELETE $(STORE)/, the default SQLite store with every uploaded dataset: make clean-store CONFIRM=yes
+	@echo "clean-store deletes $(STORE)/: the SQLite store and every dataset planners have uploaded to it." >&2
+	@[ "$(CONFIRM)" = yes ] || { echo "nothing deleted; to delete it: make clean-store CONFIRM=yes" >&2; exit 1; }
+	rm -rf $(STORE)

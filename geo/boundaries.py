@@ -83,7 +83,8 @@ def build(raw: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame,
         checks.check_valid(simple)
         units = dissolve_levels(simple, names)
         units["level"] = ["province"] + ["prefecture"] * EXPECTED_PREFECTURES + ["county"] * EXPECTED_COUNTIES
-        units["parent"] = units["adcode"].map(_parent_of(raw))
+        parents = _parent_of(raw)
+        units["parent"] = [parents[(a, lvl)] for a, lvl in zip(units["adcode"], units["level"], strict=True)]
         layers[f"lod{lod.id}"] = units
     nb = to_wgs84(neighbours)
     frame = shapely.box(*counties.total_bounds).buffer(NEIGHBOUR_MARGIN_DEG, join_style="mitre")
@@ -94,10 +95,10 @@ def build(raw: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame,
     return layers
 
 
-def _parent_of(raw: gpd.GeoDataFrame) -> dict[str, str]:
-    pairs = raw[raw.level != "county"][["adcode", "parent"]].values.tolist()
-    pairs += raw[raw.level == "county"][["adcode", "parent"]].values.tolist()
-    return dict(pairs)
+def _parent_of(raw: gpd.GeoDataFrame) -> dict[tuple[str, str], str]:
+    """Parent by (adcode, level): 嘉峪关 620200 is a prefecture (parent: the province) and also a county-level unit
+    (parent: itself); keyed by adcode alone, the county row overwrote the prefecture's parent."""
+    return {(str(a), str(lvl)): str(p) for a, lvl, p in zip(raw["adcode"], raw["level"], raw["parent"], strict=True)}
 
 
 def write_cache(layers: dict[str, gpd.GeoDataFrame], path: Path, meta: dict[str, object]) -> None:

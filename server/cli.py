@@ -170,7 +170,8 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
                 lang: Annotated[str, typer.Option(help="Language of the report: zh or en")] = "zh") -> None:
     """Import a planner's CSV/XLSX into the store as a new dataset version (or check it with --dry-run).
 
-    Exit code 0: clean (written unless --dry-run); 1: the file has errors, nothing written; 2: unreadable.
+    Exit code 0: clean (written unless --dry-run); 1: the file has errors, nothing written; 2: unreadable;
+    3: an internal error (nothing written).
     """
     import getpass
 
@@ -191,7 +192,7 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
 
         try:
             result = run_import(upload, atlas.catalogue, atlas.matcher,
-                                atlas.store, progress)  # type: ignore[arg-type]  # importing/ asks for Store
+                                atlas.store, progress)
         except UnreadableFileError as e:
             typer.echo(f"\nunreadable: {e}", err=True)
             raise typer.Exit(2) from e
@@ -200,6 +201,10 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
             _print_report(e.report)
             typer.echo(f"{e} ({e.summary.get('observations', 0)} values read)", err=True)
             raise typer.Exit(1) from e
+        except Exception as e:  # a fault of the importer, not of the file: one line, never a traceback
+            typer.echo(f"\ninternal error while importing {file.name} ({type(e).__name__}: {str(e)[:200]}); nothing "
+                       "was written. Please report it with the file.", err=True)
+            raise typer.Exit(3) from None
     typer.echo("")
     _print_report(result["report"])  # type: ignore[arg-type]
     if dry_run:

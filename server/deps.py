@@ -22,6 +22,7 @@ VersionQ = Annotated[int | None, Query(ge=1, description="Data version (see /api
                                                          "A link with a version shows that version for good.")]
 
 
-def snapshot_of(atlas: Atlas, version: int | None) -> Snapshot:
-    """The data a request reads, resolved once: the version it names, else the newest published one."""
-    return atlas.snapshot(version if version is not None else atlas.version())
+def snapshot_of(atlas: Atlas, version: int | None, demo: bool = False) -> Snapshot:
+    """The data a request reads, resolved once: the version it names, else the newest published one (`demo`:
+    the demonstration reading of it)."""
+    return atlas.snapshot(version if version is not None else atlas.version(), demo)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Health(BaseModel):
@@ -81,6 +81,8 @@ class Value(BaseModel):
     rank: int | None
     source: str | None
     illustrative: bool
+    provenance: str | None = Field(None, description="published (plan, cited fact, planner upload), computed (from "
+                                   "published inputs), illustrative, or computed_illustrative (any input made up)")
     note: str | None
 
 
@@ -141,6 +143,18 @@ class ZoneComparison(BaseModel):
     illustrative: bool
 
 
+class ZoneFigureOut(BaseModel):
+    """A figure published for the zone as a whole, shown as the source gives it."""
+
+    indicator: str
+    name: str
+    value: float
+    unit: str
+    as_of: str
+    source: str
+    note: str
+
+
 class ZoneDetail(ZoneOut):
     basis: str
     note: str
@@ -149,6 +163,7 @@ class ZoneDetail(ZoneOut):
     counties: list[RegionRef]
     citations: list[CitationOut]
     comparison: list[ZoneComparison]
+    figures: list[ZoneFigureOut] = []
 
 
 class Problem(BaseModel):

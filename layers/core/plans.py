@@ -54,12 +54,13 @@ class Plan(BaseModel):
     citation: str
     baseline: list[Baseline]
     target: list[Target]
+    file_name: str = ""  # the file it was read from, as the dataset's provenance names it
 
     @classmethod
     def load(cls, path: Path) -> Plan:
         """Read and validate a plan file."""
         with open(path, "rb") as f:
-            return cls(**tomllib.load(f))
+            return cls(**tomllib.load(f), file_name=path.name)
 
     def cite(self, section: str) -> str:
         """Source line for one figure: the plan's title and the section."""

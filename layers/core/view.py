@@ -29,7 +29,8 @@ class MapView(BaseModel):
 
     level: MapLevel = Field("county", description="Map level: prefecture (14 units) or county (87 units)")
     indicator: str = Field(DEFAULT_INDICATOR, description="Indicator id, see /api/indicators")
-    year: int | None = Field(None, description="Year; default is the latest year with data at this level")
+    year: int | None = Field(None, description="Year; default is the latest of the years in which the most units "
+                                                "of the level have a value")
     scheme: Scheme = Field(
         "quantiles", description="Classification scheme (mapclassify)")
     k: int = Field(5, ge=2, le=9, description="Number of classes")
@@ -44,6 +45,8 @@ class MapView(BaseModel):
                                                     "default the year before `year` with data")
     indicator2: str | None = Field(None, description="Second indicator for a side-by-side comparison of the same year")
     region: str | None = Field(None, pattern=r"^\d{6}$", description="Selected region (adcode), highlighted")
+    demo: bool = Field(False, description="Show the illustrative (made-up) demonstration values even where real "
+                                          "ones exist for the indicator and level; every such value is marked")
 
     def query(self, **override: object) -> str:
         """The view as a URL query string, so a view can be sent to a colleague as a link."""
@@ -69,6 +72,15 @@ def available_years(observations: pd.DataFrame, indicator: str, adcodes: set[str
     return sorted(int(y) for y in hit.year.unique())
 
 
+def default_year(observations: pd.DataFrame, indicator: str, adcodes: set[str]) -> int:
+    """The latest of the years in which the most units have a value: a view opens on a full map, not on the one
+    prefecture that reported last year (the plan's headline indicator opened on 2024 with 1 of 14)."""
+    hit = observations[(observations.indicator == indicator) & observations.adcode.isin(adcodes)
+                       & observations.value.notna()]
+    counts = hit.groupby("year").adcode.nunique()
+    return int(max(counts.index[counts == counts.max()]))
+
+
 def resolve(view: MapView, catalogue: Catalogue, observations: pd.DataFrame, level_adcodes: set[str]) -> ResolvedView:
     """Check a view against the data; an unknown indicator or year names the allowed values."""
     indicator = catalogue.get(view.indicator)
@@ -76,7 +88,7 @@ def resolve(view: MapView, catalogue: Catalogue, observations: pd.DataFrame, lev
     if not years:
         mappable = sorted({i for i in observations[observations.adcode.isin(level_adcodes)].indicator})
         raise UnknownParameterError("indicator", f"{view.indicator} at level {view.level}", mappable)
-    year = view.year if view.year is not None else years[-1]
+    year = view.year if view.year is not None else default_year(observations, indicator.id, level_adcodes)
     if year not in years:
         raise UnknownParameterError("year", year, [str(y) for y in years])
     return ResolvedView(view, indicator, year, tuple(years))

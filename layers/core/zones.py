@@ -18,10 +18,10 @@ from layers.core.errors import UnknownParameterError, ZoneDataError
 DEFAULT_ZONES = resources.ZONES
 PROVINCE = "620000"
 ZoneTypeId = Literal["reform_zone", "new_area", "demonstration_zone", "cultural_zone", "provincial_platform",
-                     "ip_city", "ip_county", "gi_zone", "ip_park"]
+                     "ip_province", "ip_city", "ip_county", "gi_zone", "ip_park"]
 # Order of types in lists and legends: the plan's zones first, then the IP designations.
 ZONE_TYPES: tuple[str, ...] = ("reform_zone", "new_area", "demonstration_zone", "cultural_zone",
-                               "provincial_platform", "ip_city", "ip_county", "gi_zone", "ip_park")
+                               "provincial_platform", "ip_province", "ip_city", "ip_county", "gi_zone", "ip_park")
 PLAN_TYPES = frozenset(ZONE_TYPES[:5])
 Relation = Literal["member", "partial", "contains"]
 DATE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
@@ -35,6 +35,20 @@ class Citation(BaseModel):
     section: str = ""
     quote: str = ""
     confidence: str = ""
+
+
+class ZoneFigure(BaseModel):
+    """A figure published for the zone as a whole (兰白 27.58 invention patents per 10k, 2018-05): shown as given,
+    never recomputed from the members, since the source does not say how it was counted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    indicator: str
+    value: float
+    unit: str
+    as_of: str = Field(pattern=DATE)
+    source: str
+    note_zh: str = ""
+    note_en: str = ""
 
 
 class Zone(BaseModel):
@@ -59,6 +73,7 @@ class Zone(BaseModel):
     note_zh: str = ""
     note_en: str = ""
     cite: tuple[Citation, ...] = Field(min_length=1)
+    figure: tuple[ZoneFigure, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Zone:
@@ -84,10 +99,15 @@ class Zone(BaseModel):
         return len(self.members) if self.members_known else self.member_count
 
     def active(self, year: int | None) -> bool:
-        """In force in a year: a zone without a term counts in every year; None asks for every zone."""
+        """In force in a year: a zone without a term counts in every year; None asks for every zone.
+
+        A designation known only "as of" a date is in force from that date as far as anyone can tell: before it,
+        the source says nothing, so it is not shown as active (it was, in every year, until this rule).
+        """
         if year is None:
             return True
-        start = int(self.start[:4]) if self.start else None
+        begin = self.start or self.as_of
+        start = int(begin[:4]) if begin else None
         end = int(self.end[:4]) if self.end else None
         return (start is None or start <= year) and (end is None or year <= end)
 

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from layers.core.catalogue import Catalogue, Indicator
-from layers.importing.read import Cell
+from layers.importing.table import Cell
 from layers.importing.values import header_year
 
 HEADER_SCAN_ROWS = 20

@@ -102,17 +102,18 @@ class RegionMatcher:
         self.full: dict[str, set[str]] = {}
         self.alias: dict[str, set[str]] = {}
         self.latin: dict[str, set[str]] = {}
-        for r in regions.itertuples(index=False):
-            unit = Unit(r.adcode, r.name_zh, r.level, r.parent)
-            self.units.setdefault(r.adcode, []).append(unit)
-            self.full.setdefault(r.name_zh, set()).add(r.adcode)
-            for a in short_names(r.name_zh, r.level):
-                self.alias.setdefault(a, set()).add(r.adcode)
-            for a in latin_names(r.name_zh, r.name_en):
-                self.latin.setdefault(a, set()).add(r.adcode)
+        columns = (regions[c].astype(str).tolist() for c in ("adcode", "name_zh", "name_en", "level", "parent"))
+        for adcode, name_zh, name_en, level, parent in zip(*columns, strict=True):
+            unit = Unit(adcode, name_zh, level, parent)
+            self.units.setdefault(adcode, []).append(unit)
+            self.full.setdefault(name_zh, set()).add(adcode)
+            for a in short_names(name_zh, level):
+                self.alias.setdefault(a, set()).add(adcode)
+            for a in latin_names(name_zh, name_en):
+                self.latin.setdefault(a, set()).add(adcode)
         self.children = {a: {u.adcode for us in self.units.values() for u in us if u.parent == a and u.adcode != a}
                          for a in self.units}
-        self.match = lru_cache(maxsize=4096)(self._match)  # type: ignore[method-assign]
+        self.match = lru_cache(maxsize=4096)(self._match)
 
     def _match(self, text: str, level: str | None = None) -> Match:
         """Candidates for one cell, narrowed by the declared level when several fit."""
@@ -124,7 +125,7 @@ class RegionMatcher:
         if level is not None:
             fit = tuple(u for u in units if u.level == level)
             if not fit:
-                return Match((), "", tuple(units))
+                return Match((), ("", ""), tuple(units))
             units = fit
         by_code: dict[str, Unit] = {}
         for u in units:

@@ -6,17 +6,22 @@ import numbers
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from layers.core.catalogue import Catalogue
 from layers.core.errors import ImportRejectedError
 from layers.core.i18n import t
+from layers.importing.limits import LimitError
 from layers.importing.read import read_table
 from layers.importing.regions import RegionMatcher
 from layers.importing.report import Issue, Options, Validated
 from layers.importing.validate import Progress, validate
-from layers.importing.values import looks_like_formula, looks_like_markup
-from layers.store.sqlite import DatasetMeta, Store
+from layers.importing.values import text_problem, visible
+from layers.store.backends import IndicatorStore
+from layers.store.sqlite import DatasetMeta
 
 MAX_TEXT = 500
+MAX_FILE_NAME = 255  # what a file system holds
 # Big5 (or other non-GBK) bytes read as GB18030 land in the private-use area: a sign of the wrong encoding.
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
@@ -37,30 +42,35 @@ class Upload:
 def check(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher,
           progress: Progress | None = None) -> Validated:
     """Read and validate; raises UnreadableFileError for a file that cannot be read at all."""
-    table = read_table(upload.data, upload.file_name)
-    result = validate(table, catalogue, matcher, upload.options, progress)
     lang = upload.options.lang
-    if table.encoding == "gb18030":
-        line = next((i + 1 for i, row in enumerate(table.rows) if any(PRIVATE_USE.search(str(c)) for c in row)), None)
-        if line is not None:
-            result.issues.append(Issue(line, None, "encoding_suspect", t("imp_encoding_suspect", lang),
-                                       t("imp_encoding_suspect_fix", lang), "warning"))
-    for field, text in (("source", upload.source), ("name", upload.name), ("uploader", upload.uploader)):
-        if looks_like_formula(text) or text.startswith(("=", "+", "-", "@")):
-            result.issues.append(Issue(None, field, "text_formula", t("imp_text_formula", lang, text=text[:40]),
-                                       t("imp_text_formula_fix", lang)))
-        elif looks_like_markup(text):
-            result.issues.append(Issue(None, field, "markup", t("imp_markup", lang, text=text[:40]),
-                                       t("imp_markup_fix", lang)))
-        elif len(text) > MAX_TEXT:
-            result.issues.append(Issue(None, field, "too_long", f"{field}: more than {MAX_TEXT} characters", None))
+    try:
+        table = read_table(upload.data, upload.file_name)
+    except LimitError as e:
+        issue = Issue(e.row, None, e.code, t(f"imp_{e.code}", lang, **e.fmt), t(f"imp_{e.code}_fix", lang, **e.fmt))
+        result = Validated(pd.DataFrame(), [issue], {"lang": lang})
+    else:
+        result = validate(table, catalogue, matcher, upload.options, progress)
+        if table.encoding == "gb18030":
+            line = next((i + 1 for i, row in enumerate(table.rows)
+                         if any(PRIVATE_USE.search(str(c)) for c in row)), None)
+            if line is not None:
+                result.issues.append(Issue(line, None, "encoding_suspect", t("imp_encoding_suspect", lang),
+                                           t("imp_encoding_suspect_fix", lang), "warning"))
+    fields = (("source", upload.source, MAX_TEXT), ("name", upload.name, MAX_TEXT),
+              ("uploader", upload.uploader, MAX_TEXT), ("file_name", upload.file_name, MAX_FILE_NAME))
+    for name, text, limit in fields:
+        code = text_problem(text, limit, one_line=name != "source")
+        if code is not None:
+            fmt = {"text": visible(text[:40]), "limit": limit}
+            fix = t("imp_file_name_fix" if name == "file_name" else f"imp_{code}_fix", lang, **fmt)
+            result.issues.append(Issue(None, name, code, t(f"imp_{code}", lang, **fmt), fix))
     if not upload.dry_run and not upload.source.strip():
         result.issues.append(Issue(None, "source", "source_required", t("imp_source_required", lang),
                                    t("imp_source_required_fix", lang)))
     return result
 
 
-def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, store: Store,
+def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, store: IndicatorStore,
                progress: Progress | None = None) -> dict[str, object]:
     """Dry run: the report. Commit: a new dataset version, written in one transaction, only if there are no errors.
 

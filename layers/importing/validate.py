@@ -12,11 +12,11 @@ from layers.core.catalogue import Catalogue, Indicator
 from layers.core.fmt import number
 from layers.core.i18n import t
 from layers.importing.layout import Column, Layout, find_layout, header_key, indicator_index
-from layers.importing.read import Cell, Table
 from layers.importing.regions import Match, RegionMatcher
 from layers.importing.report import Issue, Options, Validated
+from layers.importing.table import Cell, Table
 from layers.importing.totals import check_parents, check_totals, is_total
-from layers.importing.values import EARLIEST_YEAR, looks_like_formula, looks_like_markup, parse_number, parse_year
+from layers.importing.values import EARLIEST_YEAR, looks_like_formula, parse_number, parse_year, text_problem, visible
 
 NOTE_STARTS = ("注", "说明", "备注", "数据来源", "资料来源", "来源", "填报", "制表", "审核", "单位:", "单位：")
 LEVEL_ZH = {"province": "省", "prefecture": "市州", "county": "县区"}
@@ -58,8 +58,9 @@ class _Context:
         key, name = m.hint
         return t(key, self.options.lang, name=name) if key else ""
 
-    def add(self, row: int | None, column: str | None, code: str, severity: str = "error", fix: str | None = None,
-            **fmt: object) -> None:
+    def add(self, row: int | None, column: str | None, code: str, /, severity: str = "error",
+            fix: str | None = None, **fmt: object) -> None:
+        """One report line; `fmt` fills the message (it may itself hold a `code`: the adcode of a row)."""
         lang = self.options.lang
         fmt = {k: _short(v) for k, v in fmt.items()}
         suggestion = fix if fix is not None else (t(f"imp_{code}_fix", lang, **fmt) if f"imp_{code}_fix" in _KEYS
@@ -103,7 +104,7 @@ def validate(table: Table, catalogue: Catalogue, matcher: RegionMatcher, options
     ctx = _Context(table, layout, catalogue, matcher, options, indicators=indicators)
     allowed = ", ".join(i.id for i in catalogue.indicators.values() if i.upload)
     for code, fmt in layout.problems:
-        ctx.add(layout.header_row + 1, None, code, allowed=allowed, **fmt)
+        ctx.add(layout.header_row + 1, None, code, "error", None, **({"allowed": allowed} | fmt))
     _check_header(ctx, allowed)
     if not any(i.severity == "error" for i in ctx.issues):
         data_rows = range(layout.header_row + 1, len(table.rows))
@@ -237,23 +238,28 @@ def _region(ctx: _Context, line: int, column: str | None, name: str, code: Cell,
         if name:
             by_name = ctx.matcher.match(name, None)
             if m.unit.adcode not in {u.adcode for u in by_name.units}:
-                ctx.add(line, column, "code_name_mismatch", code=code, coded=m.unit.name_zh, text=name)
+                units = by_name.units
+                named = "、".join(u.adcode if len(units) == 1 else f"{u.adcode}（{u.name_zh}）" for u in units)
+                fix = t("imp_code_name_mismatch_fix", ctx.options.lang, text=_short(name), named=named) if units \
+                    else ctx.hint(by_name)
+                ctx.add(line, column, "code_name_mismatch", fix=fix, code=m.unit.adcode, coded=m.unit.name_zh,
+                        text=name)
                 return None
         return m.unit.adcode
     if not name:
         ctx.add(line, column, "unknown_region", fix=t("imp_no_header_fix", ctx.options.lang), text="")
         return None
-    m: Match = ctx.matcher.match(name, level)
-    if m.unit is not None:
-        return m.unit.adcode
-    if m.wrong_level:
-        found = "、".join(sorted({f"{u.name_zh}（{LEVEL_ZH[u.level]}）" for u in m.wrong_level}))
+    by_level = ctx.matcher.match(name, level)
+    if by_level.unit is not None:
+        return by_level.unit.adcode
+    if by_level.wrong_level:
+        found = "、".join(sorted({f"{u.name_zh}（{LEVEL_ZH[u.level]}）" for u in by_level.wrong_level}))
         ctx.add(line, column, "wrong_level", text=name, found=found, declared=LEVEL_ZH.get(level or "", level))
-    elif m.units:
-        cands = "、".join(f"{u.name_zh} {u.adcode}" for u in m.units)
+    elif by_level.units:
+        cands = "、".join(f"{u.name_zh} {u.adcode}" for u in by_level.units)
         ctx.add(line, column, "ambiguous_region", text=name, candidates=cands)
     else:
-        ctx.add(line, column, "unknown_region", fix=ctx.hint(m), text=name)
+        ctx.add(line, column, "unknown_region", fix=ctx.hint(by_level), text=name)
     return None
 
 
@@ -262,11 +268,9 @@ def _text(ctx: _Context, line: int, row: list[Cell], col: Column | None) -> str:
     if _blank(cell):
         return ""
     text = str(cell).strip()
-    if text.startswith(("=", "+", "-", "@")):
-        ctx.add(line, col.header if col else None, "text_formula", text=text[:40])
-        return ""
-    if looks_like_markup(text):
-        ctx.add(line, col.header if col else None, "markup", text=text[:40])
+    code = text_problem(text)
+    if code is not None:
+        ctx.add(line, col.header if col else None, code, text=visible(text[:40]))
         return ""
     return text
 

@@ -16,6 +16,11 @@ _PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 # A tag (<b, </script, <!--, <?xml) or a character reference (&lt; &#60; &#x3c;); "R&D" and "<2021>" are fine.
 _MARKUP = re.compile(r"<\s*(?:[/!?]?\s*[a-zA-Z]|!--)|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]{2,8});")
+# Invisible characters that reorder or hide text (the right-to-left override U+202E turns "gpj.csv" around),
+# and control characters; tab and line breaks only where a multi-line text is allowed.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
+_CONTROL_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
 _YEAR = re.compile(r"^(\d{4})(?:\.0+)?(?:年|年度|年末|年底)?$")
 LOWER_BOUND = (("超过", ">"), ("大于", ">"), ("逾", ">"), (">", ">"), ("不足", "<"), ("小于", "<"), ("低于", "<"),
                ("<", "<"))
@@ -42,6 +47,27 @@ def clean(cell: object) -> str:
 def looks_like_markup(text: str) -> bool:
     """Text holding an HTML tag or character reference: a source or note is plain text, shown as typed."""
     return bool(_MARKUP.search(text))
+
+
+def text_problem(text: str, limit: int | None = None, one_line: bool = False) -> str | None:
+    """Why a free text (source, note, name, uploader, file name) is refused, as a report code, or None.
+
+    Template syntax ({{ }}, {% %}, {# #}) is ordinary text here: it is stored and shown literally.
+    """
+    if text.startswith(FORMULA_START):
+        return "text_formula"
+    if looks_like_markup(text):
+        return "markup"
+    if (_CONTROL_LINE if one_line else _CONTROL).search(text):
+        return "control"
+    if limit is not None and len(text) > limit:
+        return "too_long"
+    return None
+
+
+def visible(text: str) -> str:
+    """Text for a report line: control and direction characters written as U+XXXX, so the report shows them."""
+    return _CONTROL_LINE.sub(lambda m: f"U+{ord(m.group()):04X}", text)
 
 
 def looks_like_formula(text: str) -> bool:

@@ -60,7 +60,7 @@ class Atlas:
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
-    _snapshots: OrderedDict[int, Snapshot] = field(default_factory=OrderedDict, repr=False)
+    _snapshots: OrderedDict[tuple[int, bool], Snapshot] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     render_cache_bytes: int = RENDER_CACHE_BYTES
     _renders: Memo = field(init=False, repr=False)
@@ -81,20 +81,24 @@ class Atlas:
         """
         return self.store.version()
 
-    def snapshot(self, version: int) -> Snapshot:
-        """Data version `version`, read and derived once, then kept (the newest few); an unknown one is an error."""
+    def snapshot(self, version: int, demo: bool = False) -> Snapshot:
+        """Data version `version`, read and derived once, then kept (the newest few); an unknown one is an error.
+
+        `demo` reads the same version with the illustrative values kept where real ones exist.
+        """
+        key = (version, demo)
         with self._lock:
-            if version in self._snapshots:
-                self._snapshots.move_to_end(version)
-                return self._snapshots[version]
+            if key in self._snapshots:
+                self._snapshots.move_to_end(key)
+                return self._snapshots[key]
         newest = self.version()
         if not 1 <= version <= newest:
             raise UnknownParameterError("version", version, [f"1-{newest}"])
         snap = build_snapshot(version, self.store.observations(version), self.store.targets(version),
                               self.catalogue, self.boundaries, self.zones, self.units, self.hierarchy,
-                              self.plan_starts)
+                              self.plan_starts, demo)
         with self._lock:
-            self._snapshots[version] = snap
+            self._snapshots[key] = snap
             while len(self._snapshots) > SNAPSHOT_CACHE_SIZE:
                 self._snapshots.popitem(last=False)
         return snap
@@ -130,7 +134,7 @@ class Atlas:
 
     def kept(self, snap: Snapshot, key: tuple[object, ...], build: Callable[[], T]) -> T:
         """A result computed from a snapshot (values, ranks, the indicator list), kept per data version."""
-        return self._memo.get((*key, snap.version), build)
+        return self._memo.get((*key, *snap.key), build)
 
     def render_cached(self, key: tuple[object, ...], build: Callable[[], folium.Map]) -> dict[str, str]:
         """Head, body and script of a map, built once per key and kept in the LRU cache.
@@ -141,7 +145,7 @@ class Atlas:
 
     def memo(self, snap: Snapshot, kind: str, view: MapView, build: Callable[[], T]) -> T:
         """Cache any view-derived result (maps, compare, timelines, exports) by (kind, view, data version)."""
-        return self._renders.get((kind, view.model_dump_json(exclude={"version"}), snap.version, self.tile_url),
+        return self._renders.get((kind, view.model_dump_json(exclude={"version", "demo"}), *snap.key, self.tile_url),
                                  build)
 
     def cache_usage(self) -> dict[str, tuple[int, int]]:

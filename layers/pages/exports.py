@@ -72,9 +72,10 @@ def table(atlas: Atlas, snap: Snapshot, view: MapView) -> pd.DataFrame:
             "change_pct": f"{t('change_pct', lang)} (%)" if base else None,
             "rank_change": t("rank_change", lang) if base else None,
             "per_10k": t("per_10k", lang), "share": f"{t('share', lang)} (%)", "source": t("source", lang),
-            "illustrative": t("illustrative_short", lang)}
+            "illustrative": t("illustrative_short", lang), "provenance": t("provenance", lang)}
     keep = {k: v for k, v in cols.items() if v is not None}
-    out = rows[list(keep)].rename(columns=keep)
+    out = rows.assign(provenance=rows["provenance"].map(lambda p: t(f"prov_{p}", lang) if isinstance(p, str) else ""))
+    out = out[list(keep)].rename(columns=keep)
     out.insert(0, t("indicator", lang), rv.indicator.name_en if lang == "en" else rv.indicator.name_zh)
     out.insert(1, t("year", lang), rv.year)
     out.insert(2, "unit", rv.indicator.unit_en if lang == "en" else rv.indicator.unit)

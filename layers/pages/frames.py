@@ -18,7 +18,8 @@ from layers.render.choropleth import MapText, build_map, classify_frame, join_va
 from layers.render.folium_text import render_parts
 from layers.stats.snapshot import Snapshot
 
-VALUE_COLUMNS = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "note"]
+VALUE_COLUMNS = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "provenance",
+                 "note"]
 
 
 def resolve(atlas: Atlas, snap: Snapshot, view: MapView) -> ResolvedView:
@@ -42,7 +43,7 @@ def title(rv: ResolvedView) -> str:
 
 def values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
     """The values behind a view, one row per unit, with rank and source (no geometry); kept per version."""
-    key = ("values", view.model_dump_json(exclude={"lang", "scheme", "k", "version"}))
+    key = ("values", view.model_dump_json(exclude={"lang", "scheme", "k", "version", "demo"}))
     rv, df = atlas.kept(snap, key, lambda: _values(atlas, snap, view))
     return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years), df.copy()
 
@@ -88,3 +89,18 @@ def _indicators(atlas: Atlas, snap: Snapshot) -> list[dict[str, Any]]:
                                        "years": {k: v for k, v in years.items() if v},
                                        "levels": [k for k, v in years.items() if v]})
     return out
+
+
+def hides_illustrative(atlas: Atlas, snap: Snapshot, view: MapView) -> bool:
+    """Whether the real reading of the view leaves out illustrative values of its indicator at its level (so the
+    page can offer the demonstration): the same version read both ways, compared."""
+    if snap.demo:
+        return False
+
+    def count() -> bool:
+        codes = atlas.level_adcodes(view.level)
+        n = [int((o.illustrative & (o.indicator == view.indicator) & o.adcode.isin(codes)).sum())
+             for o in (atlas.snapshot(snap.version, demo=True).observations, snap.observations)]
+        return n[0] > n[1]
+
+    return bool(atlas.kept(snap, ("hides", view.indicator, view.level), count))

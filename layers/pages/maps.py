@@ -11,20 +11,23 @@ from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.stats.change import base_year
 from layers.stats.classify import MAX_K, MIN_K
-from layers.stats.ranking import population, province_total, ranking
+from layers.stats.measures import per_10k
+from layers.stats.ranking import province_total, ranking
 from layers.stats.snapshot import Snapshot
 
 
 def ranking_for(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, int | None, pd.DataFrame]:
     """The ranking of a view against its base year (see stats.change.base_year): resolved view, base year, rows.
 
-    The base year, the population behind per-10k and the province total all come from the same snapshot.
+    The base year, the residents behind per-10k (measures.per_10k, the one denominator rule) and the province
+    total all come from the same snapshot.
     """
     rv, now = frames.values(atlas, snap, view)
     base = base_year(rv)
     before = frames.values(atlas, snap, view.model_copy(update={"year": base}))[1] if base is not None else None
     obs = snap.observations
-    table = ranking(now, before, rv.indicator, population(obs), province_total(obs, rv.indicator.id, rv.year))
+    table = ranking(now, before, rv.indicator, per_10k(obs, rv.indicator.id, rv.year, snap.hierarchy),
+                    province_total(obs, rv.indicator.id, rv.year))
     return rv, base, table
 
 
@@ -57,7 +60,8 @@ def map_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict
     _, values = frames.values(atlas, snap, view)
     return view_page(atlas, snap, view, base_url) | {
         "map": frames.render_map(atlas, snap, view), "ks": range(MIN_K, MAX_K + 1),
-        "illustrative": bool(values["illustrative"].any()), "zone_years": atlas.zones.years(),
+        "illustrative": bool(values["illustrative"].any()), "demo_hidden": frames.hides_illustrative(atlas, snap, view),
+        "zone_years": atlas.zones.years(),
     }
 
 

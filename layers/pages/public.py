@@ -113,7 +113,7 @@ def zone_page(atlas: Atlas, snap: Snapshot, zone_id: str, lang: str) -> dict[str
     declared, counties = zone_members(zone, atlas.boundaries.regions, atlas.units)
     key_ids, key_vals = latest_values(obs, [a for a in declared.adcode if a != PROVINCE])
     county_ids, county_vals = latest_values(obs, list(counties.adcode))
-    comparison = compare(zone, obs, snap.catalogue)
+    comparison = compare(zone, obs, snap.catalogue, snap.hierarchy)
     comparison["name"] = [_indicator_name(atlas, i, lang) for i in comparison.indicator]
     parent = atlas.zones.get(zone.part_of) if zone.part_of else None
     rows = _with_units(atlas, records(comparison), lang)
@@ -135,7 +135,14 @@ def zone_page(atlas: Atlas, snap: Snapshot, zone_id: str, lang: str) -> dict[str
         "basis": zone.basis_en if lang == "en" else zone.basis_zh,
         "note": zone.note_en if lang == "en" else zone.note_zh,
         "citations": [c.model_dump() for c in zone.cite],
+        "figures": zone_figures(atlas, zone, lang),
     }
+
+
+def zone_figures(atlas: Atlas, zone: Zone, lang: str) -> list[dict[str, Any]]:
+    """Figures published for the zone as a whole, with the indicator's name in the page's language."""
+    return [f.model_dump() | {"name": _indicator_name(atlas, f.indicator, lang),
+                              "note": f.note_en if lang == "en" else f.note_zh} for f in zone.figure]
 
 
 def footnotes(*tables: list[dict[str, Any]]) -> list[str]:
@@ -234,13 +241,13 @@ def zone_json(atlas: Atlas, snap: Snapshot, zone_id: str, lang: str) -> dict[str
     zone = atlas.zones.get(zone_id)
     declared, counties = zone_members(zone, atlas.boundaries.regions, atlas.units)
     ref = ["adcode", "name_zh", "name_en", "level"]
-    comparison = compare(zone, snap.observations, snap.catalogue)
+    comparison = compare(zone, snap.observations, snap.catalogue, snap.hierarchy)
     return zone_summary(zone, _names(atlas, lang), lang) | {
         "basis": zone.basis_en if lang == "en" else zone.basis_zh,
         "note": zone.note_en if lang == "en" else zone.note_zh, "stat_adcode": zone.stat_adcode,
         "member_units": records(declared[ref]) if len(declared) else [],
         "counties": records(counties[ref]), "citations": [c.model_dump() for c in zone.cite],
-        "comparison": records(comparison),
+        "comparison": records(comparison), "figures": zone_figures(atlas, zone, lang),
     }
 
 

@@ -26,9 +26,14 @@ def region_series(snap: Snapshot, adcode: str, indicator: str, lang: str = "zh")
     if target:
         cmp = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜"}.get(str(target["comparator"]), "")
         label = t("target_line", lang, year=target["year"], cmp=cmp, value=number(float(target["value"])))
+    sources = sorted(set(data["source"]))
+    illustrative = bool(data["illustrative"].any())
+    footer = (f"⚠ {t('illustrative_short', lang)} · " if illustrative else "") + f"{t('source', lang)}：" + \
+        "；".join(sources)
     return {
         "adcode": adcode, "indicator": ind.id, "name": name, "unit": unit,
         "years": [int(y) for y in data["year"]], "values": [float(v) for v in data["value"]],
-        "sources": sorted(set(data["source"])), "illustrative": bool(data["illustrative"].any()),
-        "target": target, "svg": chart_svg(data, title, unit, target, label),
+        "provenance": list(data["provenance"]), "sources": sources, "illustrative": illustrative,
+        "target": target, "svg": chart_svg(data, title, unit, target, label, height=256, footer=footer,
+                                           illustrative_label=t("illustrative_short", lang)),
     }

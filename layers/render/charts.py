@@ -34,8 +34,12 @@ def sparkline_svg(years: list[int], values: list[float], width: int = 120, heigh
 
 
 def chart_svg(data: pd.DataFrame, title: str, unit: str, target: dict[str, object] | None = None,
-              target_label: str = "", width: int = 560, height: int = 240) -> str:
-    """A full-size line chart: axes, a labelled point per year, the target as a dashed line when there is one."""
+              target_label: str = "", width: int = 560, height: int = 240, footer: str = "",
+              illustrative_label: str = "") -> str:
+    """A full-size line chart: axes, a labelled point per year, the target as a dashed line when there is one.
+
+    Illustrative points are drawn hollow and never joined by one line to real ones; the footer (the sources, and
+    the illustrative mark when any point is made up) travels with the SVG wherever it is saved."""
     years = [int(v) for v in data["year"]]
     values = [float(v) for v in data["value"]]
     left, right, top, bottom = 64, 16, 30, 30
@@ -67,12 +71,22 @@ def chart_svg(data: pd.DataFrame, title: str, unit: str, target: dict[str, objec
                    f'y2="{y(tval):.1f}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="6 4"/>'
                    f'<text x="{width - right}" y="{y(tval) - 5:.1f}" font-size="11" text-anchor="end" '
                    f'fill="{TARGET}">{esc(target_label)}</text>')
-    if len(values) > 1:
-        pts = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in zip(years, values, strict=True))
-        out.append(f'<polyline points="{pts}" fill="none" stroke="{LINE}" stroke-width="2"/>')
-    for yr, v in zip(years, values, strict=True):
-        out.append(f'<circle cx="{x(yr):.1f}" cy="{y(v):.1f}" r="3" fill="{LINE}"><title>{yr}: '
-                   f"{esc(number(v, d))} {esc(unit)}</title></circle>")
+    made_up = [bool(v) for v in data["illustrative"]] if "illustrative" in data else [False] * len(values)
+    run: list[str] = []
+    for i, (yr, v) in enumerate(zip(years, values, strict=True)):  # one line per run of the same class
+        run.append(f"{x(yr):.1f},{y(v):.1f}")
+        if i == len(values) - 1 or made_up[i + 1] != made_up[i]:
+            if len(run) > 1:
+                dash = ' stroke-dasharray="3 3"' if made_up[i] else ""
+                out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{LINE}" stroke-width="2"{dash}/>')
+            run = []
+    for yr, v, ill in zip(years, values, made_up, strict=True):
+        fill = f'fill="#fff" stroke="{LINE}" stroke-width="1.5" class="ipmap-illustrative"' if ill else f'fill="{LINE}"'
+        mark = f" ({esc(illustrative_label)})" if ill and illustrative_label else ""
+        out.append(f'<circle cx="{x(yr):.1f}" cy="{y(v):.1f}" r="3" {fill}><title>{yr}: '
+                   f"{esc(number(v, d))} {esc(unit)}{mark}</title></circle>")
+    if footer:
+        out.append(f'<text x="{left}" y="{height - 1}" font-size="9" fill="#555">{esc(footer)}</text>')
     out.append("</svg>")
     return "".join(out)
 

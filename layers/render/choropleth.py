@@ -29,7 +29,8 @@ MAP_CSS = "/static/css/map.css"
 def join_values(units: gpd.GeoDataFrame, observations: pd.DataFrame, indicator: str, year: int) -> gpd.GeoDataFrame:
     """Left-join one indicator-year to the units: units without a value stay, with NaN, never dropped."""
     vals = observations[(observations.indicator == indicator) & (observations.year == year)]
-    vals = vals[["adcode", "value", "unit", "source", "illustrative", "qualifier", "note"]]
+    vals = vals.reindex(columns=["adcode", "value", "unit", "source", "illustrative", "qualifier", "note", "derivation",
+                                 "provenance"])
     frame = units.merge(vals, on="adcode", how="left")
     frame["illustrative"] = frame["illustrative"].astype("boolean").fillna(False).astype(bool)
     frame["rank"] = frame["value"].rank(ascending=False, method="min")

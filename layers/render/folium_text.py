@@ -66,6 +66,6 @@ if not getattr(be.Element, "_ipmap_literal", False):
 def render_parts(m: folium.Map) -> dict[str, str]:
     """The map's head, body and script HTML, each rendered once, to place inside our own page templates."""
     assert getattr(be.Element, "_ipmap_literal", False), "branca's second template pass is not disabled"
-    fig = m.get_root()
+    fig: Any = m.get_root()  # a branca Figure: its header, html and script are untyped attributes
     fig.render()
     return {"head": fig.header.render(), "body": fig.html.render(), "script": fig.script.render()}

@@ -34,6 +34,7 @@ STYLES: dict[str, ZoneStyle] = {
     "demonstration_zone": ZoneStyle("diag135", "8 5"),
     "cultural_zone": ZoneStyle("horizontal", "2 4"),
     "provincial_platform": ZoneStyle("horizontal", "2 4"),
+    "ip_province": ZoneStyle("vertical", None),  # province-wide: listed, never drawn
     "ip_city": ZoneStyle("vertical", None),
     "ip_county": ZoneStyle("horizontal", None),
     "gi_zone": ZoneStyle("grid", None),

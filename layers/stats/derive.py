@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from layers.core.catalogue import Catalogue
@@ -34,12 +35,15 @@ def sum_to_parents(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy
         agg = kids.assign(parent=kids.adcode.map(child_of)).groupby(
             ["parent", "indicator", "year", "period"], sort=True, as_index=False).agg(
             value=("value", "sum"), n=("adcode", "size"), unit=("unit", "first"),
-            illustrative=("illustrative", "any"), dataset_id=("dataset_id", "max"),
+            illustrative=("illustrative", "any"), n_illustrative=("illustrative", "sum"),
+            dataset_id=("dataset_id", "max"),
             qualifier=("qualifier", qualifier_of), source=("source", cite))
         sizes = {p: len(cs) for p, cs in expected.items()}
         complete = agg.n.to_numpy() == agg.parent.map(sizes).to_numpy()
         fresh = [k not in have for k in zip(agg.parent, agg.indicator, agg.year, strict=True)]
-        agg = agg[complete & fresh]
+        # Real and illustrative figures never share a sum: such a total would pass for a real one.
+        unmixed = (agg.n_illustrative.to_numpy() == 0) | (agg.n_illustrative.to_numpy() == agg.n.to_numpy())
+        agg = agg[complete & fresh & unmixed]
         if agg.empty:
             continue
         level = {p: "县区" if p != PROVINCE else "市州" for p in parents}
@@ -55,12 +59,46 @@ def sum_to_parents(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy
     return pd.concat(new, ignore_index=True) if new else pd.DataFrame(columns=OBS_COLUMNS)
 
 
+PUBLISHED, COMPUTED_CLASS, ILLUSTRATIVE, COMPUTED_ILLUSTRATIVE = (
+    "published", "computed", "illustrative", "computed_illustrative")
+
+
+def real_first(obs: pd.DataFrame, hierarchy: Hierarchy) -> pd.DataFrame:
+    """Illustrative values leave every (indicator, level) that has a real value in any year.
+
+    The demonstration set exists so that every layer can be shown; once a real figure exists for an indicator at
+    a level, a made-up neighbour in the same map, ranking or chart would pass for real (or a real one for made up).
+    """
+    ill = obs["illustrative"].to_numpy(bool)
+    if not ill.any():
+        return obs
+    real = obs[~ill]
+    drop = np.zeros(len(obs), dtype=bool)
+    for codes in hierarchy.level_sets().values():
+        in_level = obs["adcode"].isin(codes).to_numpy()
+        real_here = set(real.indicator[real.adcode.isin(codes)])
+        drop |= ill & in_level & obs["indicator"].isin(real_here).to_numpy()
+    return obs[~drop] if drop.any() else obs
+
+
+def provenance(illustrative: pd.Series, derivation: pd.Series) -> pd.Series:
+    """Each value's class: published (plan, cited fact, planner upload), computed from published inputs,
+    illustrative, or computed with an illustrative input."""
+    computed = derivation.fillna("").astype(str).ne("").to_numpy()
+    ill = illustrative.astype(bool).to_numpy()
+    out = np.where(ill, np.where(computed, COMPUTED_ILLUSTRATIVE, ILLUSTRATIVE),
+                   np.where(computed, COMPUTED_CLASS, PUBLISHED))
+    return pd.Series(out, index=illustrative.index, dtype=object)
+
+
 def derive(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy, targets: pd.DataFrame | None = None,
-           plan_starts: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """Observations plus every derived value, each naming its inputs in note and source.
+           plan_starts: Mapping[str, int] | None = None, demo: bool = False) -> pd.DataFrame:
+    """Observations plus every derived value, each naming its inputs in note and source, and its provenance.
 
     Order: sums up the hierarchy, then ratios (per 10,000 residents), growth, shares of the province and
-    progress against plan targets, each step reading what the steps before it produced.
+    progress against plan targets, each step reading what the steps before it produced. Unless `demo` asks for
+    the demonstration set, illustrative values are dropped wherever real ones exist (real_first), before and
+    after every step, so nothing real is computed from, ranked with or classified with a made-up number.
     """
     out = as_observations(obs)
     text = ["adcode", "indicator", "unit", "period", "qualifier", "note", "source", "derivation"]
@@ -73,11 +111,15 @@ def derive(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy, target
         lambda o: measures.shares(o, catalogue),
         lambda o: measures.progress(o, catalogue, targets, plan_starts or {}),
     )
+    keep = (lambda o: o) if demo else (lambda o: real_first(o, hierarchy))
+    out = keep(out)
     for step in steps:
         added = step(out)
         if len(added):
-            out = pd.concat([out, added.reindex(columns=OBS_COLUMNS)], ignore_index=True)
+            out = keep(pd.concat([out, added.reindex(columns=OBS_COLUMNS)], ignore_index=True))
+    out = out.reset_index(drop=True)
     out["illustrative"] = out["illustrative"].astype(bool)
+    out["provenance"] = provenance(out["illustrative"], out["derivation"])
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
     return out

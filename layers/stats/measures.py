@@ -49,26 +49,27 @@ def ratios(obs: pd.DataFrame, catalogue: Catalogue, hierarchy: Hierarchy) -> pd.
     return _frame(rows)
 
 
-def _ratio_rows(obs: pd.DataFrame, ind: Indicator, catalogue: Catalogue,
-                hierarchy: Hierarchy) -> list[dict[str, object]]:
-    assert ind.numerator and ind.denominator
-    num = _plain(obs, ind.numerator)
-    den = _plain(obs, ind.denominator)
-    if num.empty or den.empty:
-        return []
+Matched = dict[tuple[str, int], tuple[float, str, list[str], bool]]
+
+
+def denominators(num: pd.DataFrame, den: pd.DataFrame, den_unit: str, hierarchy: Hierarchy) -> Matched:
+    """The one denominator rule: for each numerator row (adcode, year), the denominator that covers the same
+    ground, its note, its sources and whether it is illustrative.
+
+    A unit's own value in the nearest year (the 2020 census for population); where the numerator is a sum of
+    children, the sum of the same children's denominators: 兰州市 summed from its 8 county-level units is divided
+    by their 4,071,246 residents, not by the city total of 4,359,446 that includes 兰州新区's 288,200. Per-10k
+    indicators, ranking columns, exports and zone statistics all divide by what this returns.
+    """
     den_at: dict[str, dict[int, tuple[float, str, bool]]] = {}
     r: Any  # a DataFrame row: pandas types its fields as any scalar
     for r in den.itertuples(index=False):
         den_at.setdefault(r.adcode, {})[int(r.year)] = (float(r.value), r.source, bool(r.illustrative))
-    published = _published(obs, ind.id)
-    den_unit = catalogue.get(ind.denominator).unit
-    # matched[(adcode, year)] = (denominator, its note, sources, illustrative) as used for that unit
-    matched: dict[tuple[str, int], tuple[float, str, list[str], bool]] = {}
-    out = []
+    matched: Matched = {}
     order = num.assign(_rank=num.adcode.map(lambda a: hierarchy.rank.get(a, 0))).sort_values(["_rank", "adcode"])
     for r in order.itertuples(index=False):
         year = int(r.year)
-        if r.derivation == "sum":
+        if getattr(r, "derivation", "") == "sum":
             kids = [c for c in hierarchy.children.get(r.adcode, ()) if c != r.adcode]
             parts = [matched[(c, year)] for c in kids if (c, year) in matched]
             if not kids or len(parts) < len(kids):
@@ -86,8 +87,26 @@ def _ratio_rows(obs: pd.DataFrame, ind: Indicator, catalogue: Catalogue,
             d_note = f"分母 {number(d)} {den_unit}（{dy}年）"
             d_src = [src]
         matched[(r.adcode, year)] = (d, d_note, d_src, d_ill)
-        if (r.adcode, year) in published or d <= 0:
+    return matched
+
+
+def _ratio_rows(obs: pd.DataFrame, ind: Indicator, catalogue: Catalogue,
+                hierarchy: Hierarchy) -> list[dict[str, object]]:
+    assert ind.numerator and ind.denominator
+    num = _plain(obs, ind.numerator)
+    den = _plain(obs, ind.denominator)
+    if num.empty or den.empty:
+        return []
+    published = _published(obs, ind.id)
+    matched = denominators(num, den, catalogue.get(ind.denominator).unit, hierarchy)
+    out: list[dict[str, object]] = []
+    r: Any  # a DataFrame row: pandas types its fields as any scalar
+    for r in num.itertuples(index=False):
+        year = int(r.year)
+        hit = matched.get((r.adcode, year))
+        if hit is None or (r.adcode, year) in published or hit[0] <= 0:
             continue
+        d, d_note, d_src, d_ill = hit
         value = float(r.value) / d * ind.scale
         out.append({
             "adcode": r.adcode, "indicator": ind.id, "year": year, "value": value, "unit": ind.unit, "period": "",
@@ -98,6 +117,20 @@ def _ratio_rows(obs: pd.DataFrame, ind: Indicator, catalogue: Catalogue,
             "illustrative": bool(r.illustrative) or d_ill, "dataset_id": r.dataset_id, "derivation": "ratio",
         })
     return out
+
+
+def per_10k(obs: pd.DataFrame, indicator: str, year: int, hierarchy: Hierarchy) -> pd.Series:
+    """Per 10,000 residents of one indicator-year for every unit that has it, by the one denominator rule
+    (the ranking's and the export's column, equal to the per-10k indicator where the catalogue has one)."""
+    num = _plain(obs, indicator)
+    num = num[num.year == year]
+    den = _plain(obs, "population")
+    if num.empty or den.empty:
+        return pd.Series(dtype=float)
+    matched = denominators(num, den, "人", hierarchy)
+    values = {a: float(v) / matched[(a, year)][0] * 10_000 for a, v in zip(num.adcode, num.value, strict=True)
+              if (a, year) in matched and matched[(a, year)][0] > 0}
+    return pd.Series(values, dtype=float)
 
 
 def growth(obs: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

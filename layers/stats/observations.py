@@ -39,6 +39,12 @@ class Hierarchy:
         names = dict(zip(regions.adcode, regions.name_zh, strict=True))
         return cls({p: tuple(sorted(c)) for p, c in children.items()}, names, rank)
 
+    def level_sets(self) -> dict[str, frozenset[str]]:
+        """The units of each level (嘉峪关 620200 is in two: a prefecture that is also a county-level unit)."""
+        prefectures = frozenset(self.children.get(PROVINCE, ()))
+        counties = frozenset(c for p in prefectures for c in self.children.get(p, ()))
+        return {"province": frozenset({PROVINCE}), "prefecture": prefectures, "county": counties}
+
     def levels_up(self) -> list[list[str]]:
         """Parents in the order they can be summed: prefectures first, then the province."""
         prefs = [p for p in self.children if p != PROVINCE]

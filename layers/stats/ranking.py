@@ -8,14 +8,7 @@ import pandas as pd
 from layers.core.catalogue import Indicator
 
 POPULATION = "population"
-POPULATION_YEAR = 2020
 PROVINCE = "620000"
-
-
-def population(observations: pd.DataFrame) -> pd.Series:
-    """Census 2020 resident population by adcode: the denominator of every per-10k figure."""
-    pop = observations[(observations.indicator == POPULATION) & (observations.year == POPULATION_YEAR)]
-    return pop.set_index("adcode")["value"]
 
 
 def province_total(observations: pd.DataFrame, indicator: str, year: int) -> float | None:
@@ -25,20 +18,25 @@ def province_total(observations: pd.DataFrame, indicator: str, year: int) -> flo
     return float(hit["value"].iloc[0]) if len(hit) else None
 
 
-def ranking(now: pd.DataFrame, base: pd.DataFrame | None, indicator: Indicator, pop: pd.Series,
+def ranking(now: pd.DataFrame, base: pd.DataFrame | None, indicator: Indicator, per_10k: pd.Series,
             province: float | None) -> pd.DataFrame:
     """One row per unit: value, rank, base value, change (absolute and %), rank change, per 10k, share.
 
+    per_10k comes from measures.per_10k, the denominator rule of the per-10k indicators (兰州 summed from its
+    counties is divided by the same counties' residents). Real and illustrative values never share a change:
+    with the demonstration on, a change between a real and a made-up year is left out.
     Per 10k and share of province are only for additive indicators (counts, amounts): a rate per person
     or a share of a sum of rates means nothing. The share uses the province's own figure when recorded,
     else the sum over the units shown (complete coverage only).
     rank_change > 0 means the unit moved up.
     """
-    out = pd.DataFrame(now[["adcode", "name_zh", "name_en", "value", "rank", "source", "illustrative"]]).copy()
+    out = pd.DataFrame(now[["adcode", "name_zh", "name_en", "value", "rank", "source", "illustrative",
+                            "provenance"]]).copy()
     if base is not None:
         b = base.set_index("adcode")
-        out["base_value"] = out["adcode"].map(b["value"])
-        out["base_rank"] = out["adcode"].map(b["rank"])
+        same_class = out["adcode"].map(b["illustrative"]).eq(out["illustrative"])
+        out["base_value"] = out["adcode"].map(b["value"]).where(same_class)
+        out["base_rank"] = out["adcode"].map(b["rank"]).where(same_class)
     else:
         out["base_value"] = np.nan
         out["base_rank"] = np.nan
@@ -48,8 +46,7 @@ def ranking(now: pd.DataFrame, base: pd.DataFrame | None, indicator: Indicator, 
     out["change_pct"] = pct.where(out["base_value"] != 0)
     out["rank_change"] = out["base_rank"] - out["rank"]
     per_person = indicator.additive and indicator.id != POPULATION
-    people = out["adcode"].map(pop).astype(float)
-    out["per_10k"] = out["value"] / people * 10_000 if per_person else np.nan
+    out["per_10k"] = out["adcode"].map(per_10k).astype(float) if per_person else np.nan
     total = province if province is not None else (out["value"].sum() if out["value"].notna().all() else None)
     out["share"] = out["value"] / total * 100 if indicator.additive and total else np.nan
     return out.sort_values(["rank", "adcode"], na_position="last").reset_index(drop=True)

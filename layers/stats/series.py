@@ -14,7 +14,9 @@ def series(observations: pd.DataFrame, adcode: str, indicator: str) -> pd.DataFr
     """Every year a region has a value for an indicator, oldest first: year, value, source, illustrative."""
     rows = observations[(observations.adcode == adcode) & (observations.indicator == indicator)]
     cols = ["year", "value", "unit", "source", "illustrative", "qualifier", "note"]
-    return pd.DataFrame(rows.sort_values("year")[cols]).reset_index(drop=True)
+    out = pd.DataFrame(rows.sort_values("year")[cols]).reset_index(drop=True)
+    out["provenance"] = list(rows.sort_values("year")["provenance"]) if "provenance" in rows else None
+    return out
 
 
 def series_by_unit(observations: pd.DataFrame, adcodes: set[str], indicator: str) -> dict[str, pd.DataFrame]:

@@ -18,6 +18,7 @@ import operator
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -114,8 +115,8 @@ def assess_targets(observations: pd.DataFrame, targets: pd.DataFrame, catalogue:
                    plan_starts: Mapping[str, int], lang: str = "zh") -> list[Verdict]:
     """Every target of every plan, judged by the rules above, in each plan's own order."""
     out = []
-    for row in targets.sort_values(["plan_id", "year"], kind="stable").to_dict("records"):  # the plan's own order
-        tg = {str(k): v for k, v in row.items()}
+    tg: dict[str, Any]
+    for tg in targets.sort_values(["plan_id", "year"], kind="stable").to_dict("records"):  # type: ignore[assignment]
         ind = catalogue.indicators.get(str(tg["indicator"]))
         name = (ind.name_en if lang == "en" else ind.name_zh) if ind else str(tg["indicator"])
         unit = (ind.unit_en if lang == "en" else ind.unit) if ind else ""

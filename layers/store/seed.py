@@ -85,7 +85,7 @@ def seed(store: IndicatorStore, catalogue: Catalogue) -> list[int]:
                                          source=CENSUS_SOURCE, file_name=CENSUS_CSV.name), census_population())]
     for plan in load_plans():
         ids.append(store.add_dataset(DatasetMeta(name=plan.name_zh, kind="plan", source=plan.citation,
-                                                 file_name=f"{plan.id}.toml"),
+                                                 file_name=plan.file_name),
                                      plan_baseline(plan, catalogue), plan.target_frame()))
     ids.append(store.add_dataset(DatasetMeta(name="甘肃知识产权公开数据 / Cited Gansu IP facts", kind="reference",
                                              source="see each row", file_name=FACTS_CSV.name), facts()))

@@ -51,17 +51,19 @@ def indicators(request: Request, atlas: AtlasDep, version: VersionQ = None) -> R
 def values(request: Request, atlas: AtlasDep,
            indicator: str = Query("population", description="Indicator id, see /api/indicators"),
            level: Literal["prefecture", "county"] = Query("county"),
-           year: int | None = Query(None, description="Year; latest with data when omitted"),
+           year: int | None = Query(None, description="Year; omitted: latest of the years with most units"),
            version: VersionQ = None,
+           demo: bool = Query(False, description="Include the illustrative demonstration values even where real ones "
+                                                 "exist for the indicator and level (each value says its provenance)"),
            ) -> Response:
     """Values of one indicator and year for every unit of a level, with rank and source; missing units are null.
 
     Derived indicators (per 10,000 residents, growth, shares, progress) are computed from the stored inputs of
     that version; each value's note names its inputs.
     """
-    snap = snapshot_of(atlas, version)
-    return cached_json(request, api.values(atlas, snap, MapView(indicator=indicator, level=level, year=year,
-                                                                version=version)))
+    view = MapView(indicator=indicator, level=level, year=year, version=version, demo=demo)
+    snap = snapshot_of(atlas, version, demo)
+    return cached_json(request, api.values(atlas, snap, view))
 
 
 @router.get("/api/boundaries", tags=["boundaries"],

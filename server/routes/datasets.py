@@ -143,7 +143,7 @@ async def upload(request: Request, atlas: AtlasDep,
     upload = Upload(data, file_name, is_dry, values.get("source", ""), values.get("name", ""),
                     values.get("uploader") or "token", opts)
     result: dict[str, object] = await run_in_threadpool(run_import, upload, atlas.catalogue, atlas.matcher,
-                                                         atlas.store)  # type: ignore[arg-type]  # wants any store
+                                                         atlas.store)
     return result
 
 

@@ -36,12 +36,12 @@ def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", 
 
     PNG is width*scale by height*scale pixels; SVG and PDF are width/100 by height/100 inches.
     """
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return download(request, view_file(atlas, snap, view, fmt, opts), fmt, view)
 
 
 @router.get("/briefing.pdf", responses={200: {"content": {"application/pdf": {}}}})
 def briefing(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The briefing as an A4 PDF: map, ranking, key figures against the plan, sources (page 2: full ranking)."""
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return download(request, briefing_file(atlas, snap, view), "pdf", view, "gansu-ipmap-briefing")

@@ -15,19 +15,19 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def home(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """Home: the default map (county population, a real census figure) and the indicator picker."""
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return render(request, "map.html", maps.map_page(atlas, snap, view, str(request.base_url)) | {"home": True})
 
 
 @router.get("/map")
 def map_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """A full map page for any view; the URL holds the whole view."""
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return render(request, "map.html", maps.map_page(atlas, snap, view, str(request.base_url)) | {"home": False})
 
 
 @router.get("/embed")
 def embed(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The same map with no page chrome, for iframes; title, legend, source and date stay inside."""
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return render(request, "embed.html", maps.embed_page(atlas, snap, view))

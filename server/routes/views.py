@@ -21,21 +21,21 @@ Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Language of labels
 @router.get("/compare", include_in_schema=False)
 def compare_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """Two years (and their change) or two indicators side by side, one classification, synced pan and zoom."""
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return render(request, "compare.html", compare.compare_page(atlas, snap, view, str(request.base_url)))
 
 
 @router.get("/timeline", include_in_schema=False)
 def timeline_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The view's indicator over every year it has, one classification for all years, with a year slider."""
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return render(request, "timeline.html", timeline.timeline_page(atlas, snap, view, str(request.base_url)))
 
 
 @router.get("/briefing", include_in_schema=False)
 def briefing_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """A printable one-page briefing (A4): map, ranking, key figures against the plan, sources."""
-    snap = snapshot_of(atlas, view.version)
+    snap = snapshot_of(atlas, view.version, view.demo)
     return render(request, "briefing.html", briefing.briefing_page(atlas, snap, view, str(request.base_url)))
 
 

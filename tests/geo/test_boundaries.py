@@ -89,3 +89,10 @@ def test_geojson_is_rounded_to_lod_precision(boundaries: BoundarySet) -> None:
     assert len(fc["features"]) == 87
     x, y = fc["features"][0]["geometry"]["coordinates"][0][0][0]
     assert round(x, 3) == x and round(y, 3) == y
+
+
+def test_jiayuguan_is_a_prefecture_of_the_province_and_a_county_level_unit_of_itself(boundaries: BoundarySet) -> None:
+    rows = boundaries.regions[boundaries.regions.adcode == "620200"].set_index("level")
+    assert rows.loc["prefecture", "parent"] == "620000" and rows.loc["county", "parent"] == "620200"
+    prefectures = boundaries.regions[(boundaries.regions.parent == "620000")]
+    assert len(prefectures) == 14 and "620200" in set(prefectures.adcode)

@@ -116,8 +116,17 @@ def test_atlas_recomputes_when_inputs_change(atlas: Atlas, store: Store) -> None
     after = newest(atlas).observations
     a = after[(after.adcode == "620102") & (after.indicator == "patent_grants_per_10k") & (after.year == 2023)]
     assert a.value.iloc[0] == pytest.approx(10.0) and not a.illustrative.iloc[0]
-    pref = after[(after.adcode == "620100") & (after.indicator == "patent_grants") & (after.year == 2023)]
-    assert pref.illustrative.iloc[0]  # still summed with 7 illustrative counties
+    assert a.provenance.iloc[0] == "computed"
+    # One real county figure and the made-up county series leaves the real view, in every year, with all that
+    # was computed from it: no neighbour to rank against, no sum for 兰州 that would pass for a total.
+    grants = after[(after.indicator == "patent_grants") & after.adcode.str.match(r"^62\d\d(?!00)\d\d$")]
+    assert set(grants.adcode) == {"620102"}
+    assert after[(after.adcode == "620100") & (after.indicator == "patent_grants") & (after.year == 2023)].empty
+    demo = atlas.snapshot(atlas.version(), demo=True).observations
+    other = demo[(demo.adcode == "620103") & (demo.indicator == "patent_grants") & (demo.year == 2023)]
+    assert other.illustrative.iloc[0] and other.provenance.iloc[0] == "illustrative"
+    # even in the demonstration a real and a made-up figure never share a sum
+    assert demo[(demo.adcode == "620100") & (demo.indicator == "patent_grants") & (demo.year == 2023)].empty
 
 
 def test_seeded_lanzhou_rate_excludes_the_new_area(atlas: Atlas) -> None:

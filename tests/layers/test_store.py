@@ -49,7 +49,8 @@ def test_targets_are_targets_not_observations(store: Store) -> None:
     assert (t.value, t.year, t.kind, t.comparator) == (3.5, 2020, "level", ">=")
     assert t.section == "四、发展目标"
     obs = store.observations()
-    assert obs[(obs.indicator == "invention_patents_per_10k") & (obs.year == 2020)].empty
+    in_2020 = obs[(obs.indicator == "invention_patents_per_10k") & (obs.year == 2020)]
+    assert list(in_2020.value) == [2.94] and "2020-06" in in_2020.note.iloc[0]  # the cited figure, not the 3.5 target
     growth = targets[targets.indicator == "patent_applications_growth"].iloc[0]
     assert growth.kind == "annual_growth" and growth.value == 20
 

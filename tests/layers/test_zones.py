@@ -109,6 +109,13 @@ def test_every_plan_quote_is_in_the_plan(book: ZoneBook) -> None:
     (2021, {"gaotai-strong-county"}, {"zhangye-ip-pilot-city", "lanzhou-ip-strong-city", "gangu-gi-zone"}),
     (2022, {"lanzhou-ip-strong-city", "gangu-gi-zone"}, {"zhangye-ip-pilot-city"}),
     (2026, {"gaotai-strong-county", "lanbai"}, {"lanzhou-ip-strong-city"}),
+    # the province's own national designation, from 2016
+    (2015, set(), {"gansu-ip-strong-province-pilot"}),
+    (2016, {"gansu-ip-strong-province-pilot"}, set()),
+    # known only "as of" a date: in force from that date, not before (they were shown in every year)
+    (2017, set(), {"ip-pilot-prefectures-2018", "strong-county-pilots-2018"}),
+    (2018, {"ip-pilot-prefectures-2018", "strong-county-pilots-2018"}, set()),
+    (2014, set(), {"ip-pilot-cities-2015", "strong-county-pilots-2015", "provincial-ip-pilot-parks-2015"}),
 ])
 def test_designations_as_of_a_year(book: ZoneBook, year: int, in_force: set[str], not_in_force: set[str]) -> None:
     ids = {z.id for z in book.as_of(year)}

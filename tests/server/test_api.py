@@ -110,3 +110,9 @@ def test_openapi_and_docs_are_offline(client: TestClient) -> None:
     assert {"/api/values", "/api/regions/{adcode}", "/api/boundaries", "/healthz"} <= set(spec["paths"])
     docs = client.get("/docs").text
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs and "cdn.jsdelivr" not in docs
+
+
+def test_the_province_lists_all_fourteen_prefectures_and_jiayuguan_has_a_parent(client: TestClient) -> None:
+    province = client.get("/api/regions/620000").json()
+    assert len(province["children"]) == 14 and "620200" in {c["adcode"] for c in province["children"]}
+    assert client.get("/api/regions/620200").json()["parent"]["adcode"] == "620000"

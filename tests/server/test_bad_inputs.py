@@ -124,6 +124,16 @@ BAD_REQUESTS = [
     ("source-too-long", {"data": SOURCE | {"source": "统" * 10_000}}, 422, "source"),
     ("name-markup", {"data": SOURCE | {"name": "<b>dataset</b>"}}, 422, "name"),
     ("uploader-formula", {"data": SOURCE | {"uploader": "@SUM(A1)"}}, 422, "uploader"),
+    ("name-bidi", {"data": SOURCE | {"name": "2023 数据\u202e"}}, 422, "name"),
+    ("source-control-character", {"data": SOURCE | {"source": "统计\x07局"}}, 422, "source"),
+    ("uploader-line-break", {"data": SOURCE | {"uploader": "张三\r\nX-Injected: 1"}}, 422, "uploader"),
+    # The client's file name passes the same checks (it becomes the dataset's name when none is given).
+    ("file-name-markup", {"files": {"file": ("<svg onload=alert(1)>.csv", GOOD)}}, 422, "file_name"),
+    ("file-name-formula", {"files": {"file": ("=1+1.csv", GOOD)}}, 422, "file_name"),
+    ("file-name-right-to-left-override", {"files": {"file": ("统计\u202evsc.exe", GOOD)}}, 422, "file_name"),
+    ("file-name-isolate", {"files": {"file": ("\u2067统计\u2069.csv", GOOD)}}, 422, "file_name"),
+    ("file-name-4kb", {"files": {"file": ("a" * 4096 + ".csv", GOOD)}}, 422, "file_name"),
+    ("file-name-256", {"files": {"file": ("统" * 252 + ".csv", GOOD)}}, 422, "file_name"),
     ("over-the-size-limit", {"files": {"file": ("big.csv", GOOD + b"9" * 5_100_000)}}, 413, "bytes"),
 ]
 
@@ -155,3 +165,30 @@ def test_client_paths_in_file_names_are_not_kept(app_db: tuple[TestClient, Path]
         assert r.status_code == 200
         listed = client.get("/api/datasets").json()[-1]
         assert listed["file_name"] == "统计.csv" and listed["name"] == "统计.csv"
+
+
+def test_template_syntax_is_ordinary_text(app_db: tuple[TestClient, Path]) -> None:
+    """{{ }}, {% %} and {# #} are text a planner may type (来源 {# 表3): accepted and kept literally everywhere the
+    upload stores text; showing it safely is the renderer's job."""
+    client, _ = app_db
+    data = ("地区,指标,年份,数值,来源,备注\r\n"
+            "城关区,专利授权量,2023,7,来源 {# 表3,{{ 7*7 }} {%raw%}\r\n").encode()
+    fields = {"source": "来源 {# 表3", "name": "{% raw %}名称 {{ cycler }}", "uploader": "{{ 7*7 }}",
+              "dry_run": "false"}
+    r = client.post("/api/datasets", files={"file": ("表 {{ 1 }}.csv", data)}, data=fields, headers=AUTH)
+    assert r.status_code == 200, r.text
+    meta = client.get(f"/api/datasets/{r.json()['dataset_id']}").json()
+    assert (meta["source"], meta["name"], meta["uploader"], meta["file_name"]) == (
+        "来源 {# 表3", "{% raw %}名称 {{ cycler }}", "{{ 7*7 }}", "表 {{ 1 }}.csv")
+    (obs,) = meta["observations"]
+    assert (obs["source"], obs["note"], obs["value"]) == ("来源 {# 表3", "{{ 7*7 }} {%raw%}", 7)
+
+
+def test_bidi_controls_in_a_text_column_are_reported_with_their_code_points(app_db: tuple[TestClient, Path]) -> None:
+    client, db = app_db
+    before = fingerprint(db)
+    data = "地区,指标,年份,数值,备注\r\n兰州市,专利授权量,2023,1,见附表\u202e3\r\n".encode()
+    r = client.post("/api/datasets", files={"file": ("good.csv", data)}, data=SOURCE, headers=AUTH)
+    (line,) = assert_refused(r, 422, db, before)["report"]
+    assert (line["row"], line["column"], line["code"]) == (2, "备注", "control")
+    assert "见附表U+202E3" in line["problem"] and "\u202e" not in line["problem"]

@@ -1,9 +1,10 @@
 """A link to data version N keeps showing version N after newer data is published: every page reads one snapshot.
 
 The store is seeded (versions 1-4), then one newer dataset is published (version 5) that changes 城关区's 2020
-population, adds a 2021 population and a 2024 patent count for it and for 兰州市, and gives the province a 2020
-PCT figure that meets the plan's target. Each page at version=4 must still show the figures of version 4, and at
-the newest version the new ones, so the test fails if a page reads "the newest" on its own.
+population, adds a 2021 population and a 2024 patent count for it, restates 白银市's 2020 population, and
+gives the province a 2020 PCT figure that meets the plan's target. Each page at version=4 must still show the
+figures of version 4, and at the newest version the new ones, so the test fails if a page reads "the newest" on
+its own.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from layers.store.sqlite import DatasetMeta
 
 OLD = 4
 CHENGGUAN = "620102"  # 城关区, Lanzhou
-LANZHOU, LANZHOU_2024 = "620100", 88_888  # a member of the 兰白 zone, and its newer patent count
+BAIYIN, BAIYIN_POP = "620400", 1_600_000  # a member of the 兰白 zone, and a newer figure of its 2020 residents
+LANBAI_OLD, LANBAI_NEW = 4_359_446 + 1_512_110, 4_359_446 + BAIYIN_POP  # the zone's residents: 兰州 + 白银
 OLD_POP, NEW_POP, POP_2021 = 1_484_016, 2_345_678, 2_400_000
 HTML = {"Accept": "text/html"}
 
@@ -43,7 +45,7 @@ def versions(client: TestClient, catalogue: Catalogue) -> Iterator[TestClient]:
         {"adcode": CHENGGUAN, "indicator": "population", "year": 2020, "value": float(NEW_POP)},
         {"adcode": CHENGGUAN, "indicator": "population", "year": 2021, "value": float(POP_2021)},
         {"adcode": CHENGGUAN, "indicator": "patent_applications", "year": 2024, "value": 77_777.0},
-        {"adcode": LANZHOU, "indicator": "patent_applications", "year": 2024, "value": float(LANZHOU_2024)},
+        {"adcode": BAIYIN, "indicator": "population", "year": 2020, "value": float(BAIYIN_POP)},
         {"adcode": "620000", "indicator": "pct_applications", "year": 2020, "value": 150.0},
     ]).assign(unit=lambda d: d.indicator.map(unit), source="a newer report")
     atlas.store.add_dataset(DatasetMeta(name="newer", kind="upload", source="a newer report"), rows)
@@ -71,7 +73,8 @@ def test_csv_export_ranking_and_per_10k_use_the_version_asked_for(versions: Test
     old = csv_rows(versions.get(f"/export.csv?level=county&indicator=patent_applications&version={OLD}").content)
     new = csv_rows(versions.get("/export.csv?level=county&indicator=patent_applications").content)
     assert "数值 2023" in old[0] and "数值 2022" in old[0] and "数值 2024" not in old[0]
-    assert "数值 2024" in new[0] and "数值 2023" in new[0]
+    # At version 5 a real county figure exists, so the made-up county series leaves the real view: one year left.
+    assert "数值 2024" in new[0] and "数值 2023" not in new[0]
     mine = next(r for r in old if r["adcode"] == CHENGGUAN)
     assert float(mine["每万人"]) == pytest.approx(float(mine["数值 2023"]) / OLD_POP * 10_000, rel=1e-3)
 
@@ -121,7 +124,9 @@ def test_region_series_and_region_page_keep_their_version(versions: TestClient) 
 def test_zone_page_and_json_keep_their_version(versions: TestClient) -> None:
     old = versions.get(f"/zones/lanbai?version={OLD}", headers=HTML).text
     new = versions.get("/zones/lanbai", headers=HTML).text
-    assert shown(new, LANZHOU_2024) and not shown(old, LANZHOU_2024)  # 兰州市's latest patent count
+    # The zone against the rest of the province: its residents are 兰州's and 白银's as each version has them.
+    assert shown(old, LANBAI_OLD) and not shown(old, LANBAI_NEW)
+    assert shown(new, LANBAI_NEW) and not shown(new, LANBAI_OLD)
     assert versions.get(f"/api/zones/lanbai?version={OLD}").json() != versions.get("/api/zones/lanbai").json()
 
 

@@ -13,6 +13,7 @@ from server.app import create_app
 from server.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+ROOT = Path(__file__).resolve().parents[2]
 AUTH = {"Authorization": "Bearer test-token"}
 HTML = {"Accept": "text/html"}
 
@@ -46,6 +47,8 @@ def test_reads_are_public_and_list_provenance(client: TestClient) -> None:
     ill = versions[-1]
     assert ill["illustrative"] is True and ill["file_name"] == "county-patents.csv" and ill["kind"] == "illustrative"
     assert all(v["source"] and v["created_at"] for v in versions) and not any(v["illustrative"] for v in versions[:3])
+    plan = next(v for v in versions if v["kind"] == "plan")
+    assert (ROOT / "data" / "plans" / plan["file_name"]).is_file()  # the file it names exists
     one = client.get("/api/datasets/1").json()
     assert one["name"].startswith("第七次全国人口普查") and one["indicators"] == ["population"]
     assert one["total"] == 88 + 13 + 1
@@ -94,7 +97,11 @@ def test_commit_adds_a_version_the_map_shows(client: TestClient) -> None:
     vals = client.get("/api/values?indicator=patent_grants&level=county&year=2023").json()
     cg = next(v for v in vals["values"] if v["adcode"] == "620102")
     assert cg["value"] == 4800 and cg["illustrative"] is False and cg["source"] == "兰州市知识产权局 2023 年报"
-    assert vals["illustrative"] is True  # the other 86 counties are still the illustrative set
+    # real county figures now exist for patent grants: the made-up set leaves the real view in every year
+    assert vals["illustrative"] is False
+    assert {v["provenance"] for v in vals["values"] if v["value"] is not None} == {"published"}
+    demo = client.get("/api/values?indicator=patent_grants&level=county&year=2023&demo=true").json()
+    assert demo["illustrative"] is True and sum(v["provenance"] == "illustrative" for v in demo["values"]) >= 80
     page = client.get("/map?level=county&indicator=patent_grants&year=2023", headers=HTML).text
     assert "4,800" in page and "兰州市知识产权局 2023 年报" in page
     # earlier versions stay readable: version 4 still has the illustrative figure
@@ -178,7 +185,9 @@ def test_illustrative_data_is_watermarked_through_derived_maps(client: TestClien
     page = client.get("/map?level=county&indicator=patent_applications_per_10k&year=2022", headers=HTML).text
     assert page.count("示意数据，非真实统计") >= 3  # title box, legend, watermark
     assert "兰州新区（620171）" in page  # the New Area rule on every county per-10k map
-    en = client.get("/map?level=county&indicator=invention_patents_per_10k_progress&lang=en", headers=HTML).text
+    # a real county per-10k figure exists (玉门 2016), so the made-up progress map is the demonstration's
+    en = client.get("/map?level=county&indicator=invention_patents_per_10k_progress&lang=en&demo=true",
+                    headers=HTML).text
     assert "Illustrative data, not real statistics" in en and "Lanzhou New Area (620171)" in en and "on track" in en
 
 
@@ -189,6 +198,23 @@ def test_derived_indicators_are_in_the_catalogue_and_mappable(client: TestClient
     assert per["years"]["county"] == list(range(2016, 2024)) and "prefecture" in per["levels"]
     prog = inds["invention_patents_per_10k_progress"]
     assert prog["derive"] == "progress" and prog["centre"] == 100 and prog["upload"] is False
-    assert 2015 not in prog["years"]["province"] and 2016 in prog["years"]["province"]
+    assert prog["years"]["province"] == [2020]  # the cited mid-2020 2.94 against the plan; never the 2015 baseline
     for ind in ("patent_grants_share", "patent_grants_growth", "invention_patents_per_10k_progress"):
-        assert client.get(f"/map?level=prefecture&indicator={ind}", headers=HTML).status_code == 200
+        # prefecture grants have one real figure (白银 2021), so these are the demonstration's maps
+        assert client.get(f"/map?level=prefecture&indicator={ind}&demo=true", headers=HTML).status_code == 200
+
+
+def test_adcode_and_name_that_disagree_get_a_report_line(client: TestClient, db: Path) -> None:
+    """The commonest spreadsheet slip (a code from the row above) once answered 500: now a line naming row and
+    column, what the code is, what the name says, and the code of the name."""
+    before = fingerprint(db)
+    data = "地区,代码,指标,年份,数值\n城关区,620102,专利授权量,2023,10\n七里河区,620102,专利授权量,2023,5\n".encode()
+    r = post(client, "slip.csv", data, dry_run="true")
+    assert r.status_code == 422, r.text  # type: ignore[attr-defined]
+    (line,) = r.json()["report"]  # type: ignore[attr-defined]
+    assert (line["row"], line["column"], line["code"]) == (3, "地区", "code_name_mismatch")
+    assert line["problem"] == "代码 620102 是“城关区”，但名称写的是“七里河区”"
+    assert "620103" in line["suggestion"] and "七里河区" in line["suggestion"]
+    en = post(client, "slip.csv", data, dry_run="true", lang="en").json()["report"][0]  # type: ignore[attr-defined]
+    assert en["problem"] == "Code 620102 is 城关区, but the name says '七里河区'" and "620103" in en["suggestion"]
+    assert fingerprint(db) == before

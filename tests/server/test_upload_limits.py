@@ -71,6 +71,20 @@ def test_undeclared_100mb_is_refused_after_the_limit(app: TestClient) -> None:
     assert pulled <= LIMIT + 64 * 1024 + CHUNK  # stops counting once past the limit, 95 MB never pulled
 
 
+def test_what_a_file_declares_does_not_set_the_work(app: TestClient) -> None:
+    """Within the byte limit a file may still declare huge work: a 3.6 MB CSV header of 1.2 million columns
+    (once 2.8 GB and 19 s) is a 422 naming row 1 before any row is built. The CPU and memory budgets of this and
+    the XLSX cases are checked in tests/layers/importing/test_limits.py."""
+    wide = ("地区," + ",".join(["ab"] * 1_200_000) + "\n兰州市,1\n").encode()
+    start = time.process_time()
+    r = app.post("/api/datasets", files={"file": ("wide.csv", wide)}, data={"dry_run": "true"},
+                 headers={"Authorization": "Bearer test-token"})
+    assert time.process_time() - start < 5
+    assert r.status_code == 422, r.text
+    (line,) = r.json()["report"]
+    assert (line["row"], line["code"]) == (1, "too_many_columns") and "1,200,001" in line["problem"]
+
+
 # ---- the real server over loopback: bytes that got through, and the server's memory ----
 
 def rss_kb(pid: int) -> int:

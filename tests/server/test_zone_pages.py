@@ -158,3 +158,11 @@ def test_zone_names_are_escaped_everywhere(tmp_path: Path) -> None:
             assert "<u>q" not in text and "<i>s" not in text, url
         assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in c.get("/zones/evil", headers=HTML).text
         assert c.get("/api/zones/evil").json()["name_zh"] == EVIL  # JSON carries the data as it is
+
+
+def test_lanbai_shows_its_published_zone_figure(client: TestClient) -> None:
+    """27.58 invention patents per 10k (2018-05, Lanzhou Daily): the zone's own figure, cited, shown as given."""
+    page = client.get("/zones/lanbai", headers={"Accept": "text/html"}).text
+    assert "区域公布数据" in page and "27.58" in page and "2018-05" in page and "Lanzhou Daily, 2018-05-06" in page
+    api = client.get("/api/zones/lanbai").json()
+    assert api["figures"][0]["value"] == 27.58 and api["figures"][0]["indicator"] == "invention_patents_per_10k"

@@ -165,3 +165,32 @@ def test_utf16_tab_separated_from_excel_unicode_text(catalogue: Catalogue, match
     data = "地区\t指标\t年份\t数值\r\n敦煌市\t专利授权量\t2022\t41\r\n".encode("utf-16")
     v = check(Upload(data, "u.txt", True), catalogue, matcher)
     assert v.summary["encoding"] == "utf-16" and v.errors == [] and v.observations.value.tolist() == [41]
+
+
+def test_xlsx_empty_cover_sheet_is_passed_over(catalogue: Catalogue, matcher: RegionMatcher) -> None:
+    """A cover sheet with nothing typed in it (a formatted cell, a dimension tag) is not the data: the first
+    sheet with a value is read, as the README promises."""
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    cover = wb.active
+    cover.title = "封面"
+    cover["B3"].font = Font(bold=True)  # formatted, empty
+    data = wb.create_sheet("数据")
+    for row in (["地区", "指标", "年份", "数值"], ["兰州市", "专利授权量", 2023, 5120],
+                ["白银市", "专利授权量", 2023, 640]):
+        data.append(row)
+    wb.create_sheet("说明")["A1"] = "注：数据来自各市州报表"
+    buf = io.BytesIO()
+    wb.save(buf)
+    v = check(Upload(buf.getvalue(), "cover.xlsx", dry_run=True), catalogue, matcher)
+    assert codes(v) == [] and v.summary["sheet"] == "数据" and len(v.observations) == 2
+    blank = openpyxl.Workbook()
+    blank.active.title = "空"
+    buf = io.BytesIO()
+    blank.save(buf)
+    v = check(Upload(buf.getvalue(), "blank.xlsx", dry_run=True), catalogue, matcher)
+    assert [i.code for i in v.issues] == ["no_header"] and v.summary["sheet"] == "空"
