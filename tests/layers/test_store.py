@@ -90,14 +90,32 @@ def test_every_quantified_baseline_of_the_plan_is_loaded(store: Store) -> None:
     got = {(r.indicator, r.year, r.value) for r in plan.itertuples()}
     # the figures of 一、发展基础, each a number the plan states for Gansu
     for fact in [("patent_applications_period_total", 2015, 51128), ("patent_grants_period_total", 2015, 22793),
-                 ("patent_applications_growth", 2015, 32.6), ("patent_grants_growth", 2015, 29.9),
+                 ("patent_applications_avg_growth", 2015, 32.6), ("patent_grants_avg_growth", 2015, 29.9),
                  ("invention_patents_per_10k", 2015, 1.59), ("invention_patents_per_10k", 2010, 0.45),
                  ("enforcement_cases", 2015, 800), ("enforcement_campaigns", 2015, 6),
-                 ("prefectures_with_enforcement_units", 2015, 2), ("pledge_financing", 2015, 10),
+                 ("prefectures_with_enforcement_units", 2015, 2), ("pledge_financing_cumulative", 2015, 10),
                  ("patent_award_patents", 2015, 50), ("patent_award_new_sales", 2015, 200),
                  ("patent_award_new_taxes", 2015, 30), ("ip_advantage_enterprises", 2015, 101),
-                 ("national_ip_pilot_cities", 2015, 3), ("strong_county_pilots", 2015, 10),
+                 ("national_ip_pilot_cities", 2015, 3), ("strong_county_pilots_national", 2015, 10),
                  ("provincial_ip_pilot_parks", 2015, 3), ("prefectures_with_ip_offices", 2015, 14),
                  ("counties_with_ip_offices", 2015, 34), ("ip_standard_enterprises", 2015, 20)]:
         assert fact in got, fact
     assert len(store.targets()) == 19
+
+
+def test_quantities_of_different_kinds_are_different_indicators(store: Store) -> None:
+    """A five-year average is not a year-on-year rate, a multi-year total is not a year's amount, and national pilots
+    are not national plus provincial ones: each baseline sits on the indicator of its own quantity, never beside
+    the target it cannot be compared with."""
+    obs = store.observations()
+    targets = store.targets()
+
+    def at(indicator: str) -> set[tuple[int, float]]:
+        rows = obs[(obs.indicator == indicator) & (obs.adcode == "620000")]
+        return {(int(y), float(v)) for y, v in zip(rows.year, rows.value, strict=True)}
+
+    assert (2015, 32.6) in at("patent_applications_avg_growth") and not at("patent_applications_growth")
+    assert {(2015, 10.0), (2018, 27.3)} <= at("pledge_financing_cumulative") and not at("pledge_financing")
+    assert (2015, 10.0) in at("strong_county_pilots_national") and not at("strong_county_pilots")
+    annual = targets[targets.indicator == "pledge_financing"].iloc[0]
+    assert (annual.value, annual.kind) == (20, "annual_level")

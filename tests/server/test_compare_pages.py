@@ -83,9 +83,13 @@ def test_briefing_verdicts_follow_the_rules_on_the_default_store(client: TestCli
     assert "2.94" in per_10k and "截至2020-06未达到" in per_10k and "已达到" not in per_10k
     pct = next(row for row in rows if row.startswith("PCT"))
     assert "39" in pct and "2018" in pct and "35" not in pct  # 2023's 35 is after the plan's horizon
-    baseline = next(row for row in rows if row.startswith("知识产权强县工程试点县"))
-    assert "无法评估" in baseline and "基期" in baseline  # the 2015 baseline of 10 is not judged against 30
-    growth = next(row for row in rows if row.startswith("专利申请受理量年均增长率"))
+    for name in ("设立知识产权管理机构的县区", "知识产权优势（示范）企业", "成立专利行政执法支队的市州"):
+        baseline = next(row for row in rows if row.startswith(name))  # 34 vs ≥60, 101 vs ≥200, 2 vs ≥7
+        assert "无法评估" in baseline and "基期" in baseline
+    # 10 national pilots (2015) are another quantity than the target's 30 national and provincial ones
+    strong = next(row for row in rows if row.startswith("国家和省级知识产权强县工程试点县"))
+    assert "无法评估" in strong and "10" not in strong.split("≥30")[1]
+    growth = next(row for row in rows if row.startswith("专利申请受理量年增长率"))
     assert "无法评估" in growth  # only the 2011-2015 baseline; the made-up yearly rates are never judged
     assert not [row for row in rows if "已达到" in row]  # nothing on this store is shown as met
     pdf = client.get("/briefing.pdf")

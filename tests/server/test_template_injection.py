@@ -62,7 +62,7 @@ def not_evaluated(text: str) -> None:
 
 @pytest.mark.parametrize("url", [
     f"/map?{VIEW}", f"/map?{VIEW}&lang=en", f"/embed?{VIEW}", f"/embed?{VIEW}&lang=en",
-    f"/map?level=prefecture&indicator={INDICATOR}&year={YEAR}&demo=true",
+    f"/map?{VIEW}&demo=true",
     f"/compare?{VIEW}&base_year=2022&demo=true", f"/timeline?level=county&indicator={INDICATOR}",
     f"/briefing?{VIEW}", "/regions/620102", "/regions/620102/series?indicator=" + INDICATOR,
 ])
