@@ -28,6 +28,7 @@ system-deps:            ## headless Chromium for the browser tests, a CJK font f
 
 test: test-install      ## install everything the tests need and run them all
 	$(VENV)/bin/ruff check geo layers server tests bench
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	@pgenv=$$(bash .ci/postgres start) || exit 1; eval "$$pgenv"; \
 	  rc=0; $(PY) -m pytest || rc=$$?; bash .ci/postgres stop; exit $$rc

@@ -127,8 +127,8 @@ def run() -> list[Figure]:
 
 def _write_and_read(url: str, ports: list[int]) -> float:
     """Seconds from a committed dataset to both instances serving it (one request each: no polling needed)."""
-    from layers.backends import open_store
-    from layers.store import DatasetMeta
+    from layers.store.backends import open_store
+    from layers.store.sqlite import DatasetMeta
 
     rows = pd.DataFrame([{"adcode": "620102", "indicator": "population", "year": 2020, "value": 1_234_567.0,
                           "unit": "人", "source": "deployment benchmark"}])

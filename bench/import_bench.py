@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from geo.boundaries import BoundarySet
-from layers.atlas import Atlas
-from layers.catalogue import Catalogue
+from layers.core.catalogue import Catalogue
 from layers.importing.service import Upload, run_import
-from layers.seed import ensure_seeded
-from layers.store import Store
+from layers.pages.atlas import Atlas
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import Store
 
 TARGETS = {"validate": 100.0, "commit": 150.0}
 
@@ -63,7 +63,7 @@ def main(rows: int = 10_000) -> None:
         store = Store(Path(tmp) / "bench.sqlite")
         ensure_seeded(store, catalogue)
         atlas = Atlas(boundaries, catalogue, store)
-        atlas.observations()
+        atlas.snapshot(store.version())
         data = sample(rows, boundaries.regions)
         yardstick = min(_timed(lambda: _bare_parse(data)) for _ in range(5))
         matcher = atlas.matcher
@@ -74,7 +74,7 @@ def main(rows: int = 10_000) -> None:
         done = run_import(Upload(data, "bench.csv", source="bench"), catalogue, matcher, store)
         commit = time.perf_counter() - t0
         t0 = time.perf_counter()
-        derived = atlas.observations()
+        derived = atlas.snapshot(store.version()).observations
         recompute = time.perf_counter() - t0
     assert dry["rows"] == done["rows"] == rows, (dry["rows"], done["rows"])
     print(f"{rows:,} rows, {len(data):,} bytes GBK")

@@ -14,11 +14,12 @@ from fastapi.testclient import TestClient
 from bench.naive import naive_inputs, timed_naive
 from bench.results import Figure
 from geo.boundaries import BoundarySet
-from layers.atlas import Atlas
-from layers.catalogue import Catalogue
-from layers.seed import ensure_seeded
-from layers.store import Store
-from layers.view import MapView
+from layers.core.catalogue import Catalogue
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.pages.frames import render_map
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import Store
 from server.app import create_app
 from server.settings import Settings
 
@@ -73,14 +74,14 @@ def render_time(naive_s: float, naive_cpu: float, naive_single_s: float, repeat:
         cold, cold_cpu, warm = [], [], []
         for _ in range(repeat):
             atlas = Atlas(boundaries, catalogue, store)
-            atlas.observations()  # the store read is start-up work in both cases
+            snap = atlas.snapshot(store.version())  # the store read is start-up work in both cases
             t, c = time.perf_counter(), time.process_time()
-            atlas.render_map(view)
+            render_map(atlas, snap, view)
             cold.append(time.perf_counter() - t)
             cold_cpu.append(time.process_time() - c)
             atlas._renders.clear()
             t = time.perf_counter()
-            atlas.render_map(view.model_copy(update={"k": 6}))
+            render_map(atlas, snap, view.model_copy(update={"k": 6}))
             warm.append(time.perf_counter() - t)
     naive_name = "naive Folium build"
     return [

@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.source import read_gansu
-from layers.seed import census_population
+from layers.store.seed import census_population
 
 
 def naive_inputs() -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

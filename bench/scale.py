@@ -26,9 +26,9 @@ from geo import checks, source
 from geo.boundaries import BoundarySet, to_wgs84
 from geo.names import english_name
 from geo.simplify import Lod, lod_for_viewport, simplify_coverage, vertex_count
-from layers.catalogue import Indicator
-from layers.choropleth import MapText, build_map, classify_frame, join_values, rounded
-from layers.folium_text import render_parts
+from layers.core.catalogue import Indicator
+from layers.render.choropleth import MapText, build_map, classify_frame, join_values, rounded
+from layers.render.folium_text import render_parts
 
 OUT = Path(__file__).resolve().parent / "out"
 PRE_TOLERANCE = 0.004

@@ -21,7 +21,7 @@ FRAMES = 8
 
 def cache_sizes() -> dict[str, object]:
     """Entries and bytes held by each cache the server keeps, found by type among live objects."""
-    from layers.atlas import Atlas
+    from layers.pages.atlas import Atlas
     from server.compression import BodyCache
     from server.kept_responses import ResponseCache
 

@@ -15,12 +15,12 @@ from fastapi.templating import Jinja2Templates
 
 from geo import resources
 from geo.boundaries import BoundarySet
-from layers.atlas import Atlas
-from layers.backends import open_store
-from layers.catalogue import Catalogue
-from layers.fmt import number
-from layers.seed import ensure_seeded
-from layers.zones import ZoneBook
+from layers.core.catalogue import Catalogue
+from layers.core.fmt import number
+from layers.core.zones import ZoneBook
+from layers.pages.atlas import Atlas
+from layers.store.backends import open_store
+from layers.store.seed import ensure_seeded
 from server import allocator, errors, templating
 from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes

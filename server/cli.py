@@ -42,7 +42,7 @@ def build_pinyin() -> None:
     """Rewrite data/pinyin.json: the pinyin of every unit and zone name, so serving needs no pypinyin."""
     from geo.boundaries import DEFAULT_CACHE, BoundarySet
     from geo.names import PINYIN_TABLE, dump_table, name_forms, pinyin_table
-    from layers.zones import ZoneBook
+    from layers.core.zones import ZoneBook
 
     names = list(BoundarySet.load(DEFAULT_CACHE).regions.name_zh) + [z.name_zh for z in ZoneBook.load().zones]
     table = pinyin_table(name_forms(names))
@@ -66,9 +66,9 @@ def build_boundaries(out: Annotated[Path | None, typer.Option(help="Cache file t
 @app.command("init-db")
 def init_db() -> None:
     """Create the indicator store and load the reference data, if it is empty; upgrade an older store's tables."""
-    from layers.backends import open_store
-    from layers.catalogue import Catalogue
-    from layers.seed import ensure_seeded
+    from layers.core.catalogue import Catalogue
+    from layers.store.backends import open_store
+    from layers.store.seed import ensure_seeded
 
     settings = _settings()
     store = open_store(settings.database, settings.database_url)
@@ -88,7 +88,7 @@ PG_BACKUP = ("the store is PostgreSQL (IPMAP_DATABASE_URL is set); ipmap {cmd} h
 def backup(file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write the copy (a SQLite file)")],
            force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists")] = False) -> None:
     """Copy the SQLite store to FILE, consistent as of one commit, also while the app is serving."""
-    from layers.store import Store
+    from layers.store.sqlite import Store
 
     settings = _settings()
     if settings.database_url:
@@ -111,8 +111,8 @@ def backup(file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to w
 def restore(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A copy made by ipmap backup")]
             ) -> None:
     """Replace the SQLite store's data with a backup; the store as it was is kept beside it first."""
-    from layers.errors import StoreSchemaError
-    from layers.store import Store
+    from layers.core.errors import StoreSchemaError
+    from layers.store.sqlite import Store
 
     settings = _settings()
     if settings.database_url:
@@ -142,13 +142,15 @@ def render(out: Path,
            k: Annotated[int, typer.Option()] = 5,
            lang: Annotated[str, typer.Option()] = "zh") -> None:
     """Write a standalone map HTML file (it still loads Leaflet from /static, so serve it beside the app)."""
-    from layers.view import MapView
+    from layers.core.view import MapView
+    from layers.pages.frames import render_map
     from server.app import load_atlas
+    from server.deps import snapshot_of
 
     atlas = load_atlas(_settings())
     view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "scheme": scheme, "k": k,
                                    "lang": lang})
-    parts = atlas.render_map(view)
+    parts = render_map(atlas, snapshot_of(atlas, None), view)
     out.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{parts['head']}</head><body>{parts['body']}"
                    f"<script>{parts['script']}</script></body></html>", encoding="utf-8")
     typer.echo(f"wrote {out}")
@@ -173,7 +175,7 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
     """
     import getpass
 
-    from layers.errors import ImportRejectedError, UnreadableFileError
+    from layers.core.errors import ImportRejectedError, UnreadableFileError
     from layers.importing.report import Options
     from layers.importing.service import Upload, run_import
     from server.app import load_atlas
@@ -208,8 +210,8 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
     if dry_run:
         typer.echo(f"dry run: {result['rows']} values would be written; nothing written")
     else:
-        typer.echo(f"dataset {result['dataset_id']}: {result['rows']} values written "
-                   f"(map: /map?version={result['dataset_id']})")
+        typer.echo(f"dataset {result['dataset_id']}: {result['rows']} values written, data version "
+                   f"{result['version']} (map: /map?version={result['version']})")
 
 
 def _print_report(report: list[dict[str, object]]) -> None:
@@ -236,11 +238,12 @@ def export(out: Path,
     """Write a view as an image (same classes and colours as the web map) or its values as a table."""
     from pydantic import ValidationError
 
-    from layers.errors import LayersError
-    from layers.export import ExportOptions, render
-    from layers.snapshot import export_data, table, to_csv, to_xlsx
-    from layers.view import MapView
+    from layers.core.errors import LayersError
+    from layers.core.view import MapView
+    from layers.pages.exports import view_file
+    from layers.render.image import ExportOptions
     from server.app import load_atlas
+    from server.deps import snapshot_of
 
     kind = (fmt or out.suffix.lstrip(".")).lower()
     if kind not in ("png", "svg", "pdf", "csv", "xlsx"):
@@ -250,11 +253,7 @@ def export(out: Path,
                                        "scheme": scheme, "k": k, "lang": lang})
         opts = ExportOptions(width=width, height=height, scale=scale)
         atlas = load_atlas(_settings())
-        if kind in ("csv", "xlsx"):
-            df = table(atlas, view)
-            body = to_csv(df) if kind == "csv" else to_xlsx(df)
-        else:
-            body = render(export_data(atlas, view), kind, opts)  # type: ignore[arg-type]
+        body = view_file(atlas, snapshot_of(atlas, None), view, kind, opts)  # type: ignore[arg-type]
     except (ValidationError, LayersError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None

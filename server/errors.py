@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from geo.errors import UnknownLevelError
-from layers.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
-from layers.export import ExportError
+from layers.core.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
+from layers.render.image import ExportError
 from server.schemas import ErrorOut
 
 log = logging.getLogger("ipmap")

@@ -1,4 +1,4 @@
-"""Template helpers every page shares: the language switch link and the labels of the page's language."""
+"""Rendering pages: the one render helper, the language switch link and the labels of the page's language."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
-from layers.fmt import number, qualified
-from layers.i18n import t
+from layers.core.fmt import number, qualified
+from layers.core.i18n import t
+from server.caching import cached
+from server.csp import context_script_hashes
 
 
 def lang_href(request: Request, lang: str) -> str:
@@ -44,3 +47,14 @@ def configure(templates: Jinja2Templates) -> None:
     templates.env.filters["percent"] = percent
     templates.env.filters["qualified"] = lambda v, q="=": qualified(v, q or "=")
     templates.env.globals["lang_href"] = lang_href
+
+
+def render(request: Request, template: str, context: dict[str, Any]) -> Response:
+    """Render a template and return it with an ETag, and a CSP allowing exactly its maps' inline scripts.
+
+    The labels (`t`) follow the context's `lang`, so a page's data need not carry them.
+    """
+    context = {"t": labels(str(context.get("lang", "zh")))} | context
+    html = request.app.state.templates.get_template(template).render({"request": request, **context})
+    csp = request.app.state.csp.header(context_script_hashes(context))
+    return cached(request, html, "text/html; charset=utf-8", headers={"Content-Security-Policy": csp})

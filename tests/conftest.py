@@ -20,11 +20,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from geo.boundaries import BoundarySet
-from layers.atlas import Atlas
-from layers.backends import IndicatorStore, open_store
-from layers.catalogue import Catalogue
-from layers.seed import ensure_seeded
-from layers.store import DatasetMeta, Store
+from layers.core.catalogue import Catalogue
+from layers.pages.atlas import Atlas
+from layers.stats.snapshot import Snapshot
+from layers.store.backends import IndicatorStore, open_store
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import DatasetMeta, Store
 from server.app import create_app
 from server.settings import Settings
 
@@ -91,6 +92,11 @@ def store(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
         yield s
     finally:
         s.close()
+
+
+def newest(atlas: Atlas) -> Snapshot:
+    """The newest data version of an atlas: what a request naming no version reads."""
+    return atlas.snapshot(atlas.version())
 
 
 @pytest.fixture
@@ -218,7 +224,7 @@ def live_years(tmp_path_factory: pytest.TempPathFactory, boundaries: BoundarySet
 # Hostile data for the XSS tests: markup and script in every string a visitor can see.
 XSS = ("<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>", "\"'><svg onload=alert(3)>")
 # Template syntax: plain text in HTML, but once run as a template by Folium's helper library (see
-# layers/folium_text.py). Evaluated, each leaves one of EVALUATED in the output or raises a 500.
+# layers/render/folium_text.py). Evaluated, each leaves one of EVALUATED in the output or raises a 500.
 TEMPLATE = ("{{ 'EVAL' ~ 'UATED' }}",
             "CHK {{ 7*7 }} id={{ cycler.__init__.__globals__.os.popen(dict(id=1)|first).read() }}",  # the probe's
             "{%raw%}", "来源 {# 表3",
@@ -238,7 +244,7 @@ def make_hostile(app: object, boundaries: BoundarySet) -> None:
     """Give a started app hostile region names, and a dataset whose source, note, unit and name carry markup."""
     import pandas as pd
 
-    from layers.store import DatasetMeta
+    from layers.store.sqlite import DatasetMeta
 
     state = app.state  # type: ignore[attr-defined]
     atlas = state.atlas

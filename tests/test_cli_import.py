@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import server.app
-from layers.atlas import Atlas
+from layers.pages.atlas import Atlas
 from server.cli import app
 from tests.layers.importing.strategies import upload_files
 

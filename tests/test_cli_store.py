@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from layers.catalogue import Catalogue
-from layers.store import DatasetMeta, Store
+from layers.core.catalogue import Catalogue
+from layers.store.sqlite import DatasetMeta, Store
 from server.cli import app
-from tests.layers.test_migrations import make_release_0_1_0_sqlite
+from tests.layers.test_migrations import LATEST, make_release_0_1_0_sqlite
 
 runner = CliRunner()
 DATA = Path(__file__).resolve().parent / "data"
@@ -39,7 +39,7 @@ def test_init_db_upgrades_a_release_0_1_0_store(db: Path, catalogue: Catalogue) 
     make_release_0_1_0_sqlite(db, catalogue)
     r = runner.invoke(app, ["init-db"])
     assert r.exit_code == 0, r.output
-    assert f"{db}: version 4 (schema 1)" in r.output
+    assert f"{db}: version 4 (schema {LATEST})" in r.output
 
 
 def test_backup_while_writing_is_one_commit_whole(db: Path, tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_restore_brings_a_backup_back_and_keeps_the_replaced_store(db: Path, tmp
     assert runner.invoke(app, ["init-db"]).exit_code == 0
     backup = tmp_path / "before import #1 (100%?).sqlite"  # characters a file: URI must escape
     r = runner.invoke(app, ["backup", str(backup)])
-    assert r.exit_code == 0 and "data version 4, schema 1" in r.output, r.output
+    assert r.exit_code == 0 and f"data version 4, schema {LATEST}" in r.output, r.output
     r = runner.invoke(app, ["import", str(DATA / "gbk-short-names-total.csv"), "--indicator", "patent_applications",
                             "--source", "市州报表 2022"])
     assert r.exit_code == 0 and "dataset 5" in r.output, r.output
@@ -88,12 +88,12 @@ def test_restore_brings_a_backup_back_and_keeps_the_replaced_store(db: Path, tmp
     assert serving.version() == 5
     r = runner.invoke(app, ["restore", str(backup)])
     assert r.exit_code == 0, r.output
-    assert "data version 4, schema 1" in r.output and "restart running instances" in r.output
+    assert f"data version 4, schema {LATEST}" in r.output and "restart running instances" in r.output
     assert serving.version() == 4 and len(serving.datasets()) == 4
     (kept,) = db.parent.glob("ipmap.sqlite.before-restore-*")
     assert f"the store as it was: {kept}" in r.output
     assert Store(kept).version() == 5 and len(Store(kept).dataset_observations(5)) == 27
-    assert "version 4 (schema 1)" in runner.invoke(app, ["init-db"]).output
+    assert f"version 4 (schema {LATEST})" in runner.invoke(app, ["init-db"]).output
 
 
 def test_restore_upgrades_a_backup_from_release_0_1_0(db: Path, tmp_path: Path, catalogue: Catalogue) -> None:
@@ -101,7 +101,7 @@ def test_restore_upgrades_a_backup_from_release_0_1_0(db: Path, tmp_path: Path, 
     make_release_0_1_0_sqlite(old, catalogue)
     r = runner.invoke(app, ["restore", str(old)])
     assert r.exit_code == 0, r.output
-    assert "data version 4, schema 1" in r.output and "the store as it was" not in r.output
+    assert f"data version 4, schema {LATEST}" in r.output and "the store as it was" not in r.output
 
 
 def test_restore_refuses_what_is_not_a_store(db: Path, tmp_path: Path) -> None:

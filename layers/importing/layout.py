@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from layers.catalogue import Catalogue, Indicator
-from layers.importing.read import Cell
+from layers.core.catalogue import Catalogue, Indicator
+from layers.importing.table import Cell
 from layers.importing.values import header_year, parse_number
 
 HEADER_SCAN_ROWS = 20

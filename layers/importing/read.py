@@ -5,36 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 
-from layers.errors import UnreadableFileError
+from layers.core.errors import UnreadableFileError
 from layers.importing.limits import MAX_COLUMNS, MAX_FIELDS, MAX_ROWS, LimitError
+from layers.importing.table import Cell, Table
+from layers.importing.xlsx import read_xlsx
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other Office 97-2003 files)
 DELIMITERS = (",", "\t", ";")
-
-Cell = str | int | float | None
-
-
-@dataclass
-class Table:
-    """Every row of the file (row i of `rows` is file row i + 1), and how it was read."""
-
-    rows: list[list[Cell]]
-    format: str
-    encoding: str | None = None
-    sheet: str | None = None
-    formula_cells: set[tuple[int, int]] = field(default_factory=set)  # formulas with no saved value
-
 
 def read_table(data: bytes, filename: str = "") -> Table:
     """CSV (UTF-8, UTF-8 BOM, UTF-16 BOM, GBK/GB18030) or XLSX, recognised by content, not by name."""
     if not data.strip():
         raise UnreadableFileError("the file is empty")
     if data.startswith(XLSX_MAGIC):
-        from layers.importing.xlsx import read_xlsx
-
         return read_xlsx(data)
     if data.startswith(OLE_MAGIC):
         raise UnreadableFileError("this is a legacy Excel 97-2003 file (.xls): save it as .xlsx or CSV, then upload")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from layers.i18n import t
+from layers.core.i18n import t
 
 MAX_REPORT = 500
 

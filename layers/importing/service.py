@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from layers.backends import IndicatorStore
-from layers.catalogue import Catalogue
-from layers.errors import ImportRejectedError
-from layers.i18n import t
+from layers.core.catalogue import Catalogue
+from layers.core.errors import ImportRejectedError
+from layers.core.i18n import t
 from layers.importing.limits import LimitError
 from layers.importing.read import read_table
 from layers.importing.regions import RegionMatcher
 from layers.importing.report import Issue, Options, Validated
 from layers.importing.validate import Progress, validate
 from layers.importing.values import text_problem, visible
-from layers.store import DatasetMeta
+from layers.store.backends import IndicatorStore
+from layers.store.sqlite import DatasetMeta
 
 MAX_TEXT = 500
 MAX_FILE_NAME = 255  # what a file system holds
@@ -86,5 +87,8 @@ def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, sto
                            source=upload.source.strip(), file_name=upload.file_name,
                            uploader=upload.uploader.strip())
         dataset_id = store.add_dataset(meta, result.observations)
-    return {"dry_run": upload.dry_run, "dataset_id": dataset_id, "rows": len(result.observations),
+    # The data version that published it (every import publishes at once for now): what a link should name.
+    published = (store.dataset(dataset_id) or {}).get("version") if dataset_id is not None else None
+    version = int(float(published)) if isinstance(published, numbers.Real) and published == published else None
+    return {"dry_run": upload.dry_run, "dataset_id": dataset_id, "version": version, "rows": len(result.observations),
             "report": result.report(), "summary": summary}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from layers.fmt import number
+from layers.core.fmt import number
 from layers.importing.regions import normalise
 from layers.importing.values import parse_number
 
@@ -33,17 +33,16 @@ def check_totals(ctx: _Context) -> None:
     if not ctx.totals:
         return
     in_file = {x.adcode for x in ctx.loaded}
-    from layers.importing.validate import cell_at, row_indicator, row_year
-
     for line, name, row in ctx.totals:
         stem = normalise(name)
         for suffix in sorted(TOTAL_SUFFIXES, key=len, reverse=True):
             stem = stem.removesuffix(suffix)
         scope = ctx.matcher.match(stem, None).unit if stem and stem not in TOTAL_WORDS else None
         for col in ctx.layout.of("by_year") + ctx.layout.of("by_indicator") + ctx.layout.of("value"):
-            ind = row_indicator(ctx, line, row, col, "")
-            year = row_year(ctx, line, row, col)
-            p = parse_number(cell_at(row, col), (ind.unit,) if ind else ())
+            ind = ctx.indicator_of(line, row, col)
+            year = ctx.year_of(line, row, col)
+            cell = row[col.index] if col.index < len(row) else None
+            p = parse_number(cell, (ind.unit,) if ind else ())
             if ind is None or year is None or p.missing:
                 continue
             if p.value is None or not ind.additive:

@@ -8,13 +8,13 @@ from datetime import date
 
 import pandas as pd
 
-from layers.catalogue import Catalogue, Indicator
-from layers.fmt import number
-from layers.i18n import t
+from layers.core.catalogue import Catalogue, Indicator
+from layers.core.fmt import number
+from layers.core.i18n import t
 from layers.importing.layout import Column, Layout, find_layout, header_key, indicator_index
-from layers.importing.read import Cell, Table
 from layers.importing.regions import Match, RegionMatcher
 from layers.importing.report import Issue, Options, Validated
+from layers.importing.table import Cell, Table
 from layers.importing.totals import check_parents, check_parts, check_totals, is_total
 from layers.importing.values import EARLIEST_YEAR, looks_like_formula, parse_number, parse_year, text_problem, visible
 
@@ -67,6 +67,14 @@ class _Context:
                                                   else None)
         self.issues.append(Issue(row, column, code, t(f"imp_{code}", lang, **fmt), suggestion, severity))
 
+    def indicator_of(self, line: int, row: list[Cell], col: Column) -> Indicator | None:
+        """The indicator a value cell of this row holds (totals rows are read with the same rules)."""
+        return row_indicator(self, line, row, col, "")
+
+    def year_of(self, line: int, row: list[Cell], col: Column) -> int | None:
+        """The year a value cell of this row is for."""
+        return row_year(self, line, row, col)
+
 
 def _short(value: object, limit: int = 80) -> object:
     """Cell text quoted in a report, cut short: a 100,000-character cell must not become the report."""
@@ -74,7 +82,7 @@ def _short(value: object, limit: int = 80) -> object:
 
 
 def _keys() -> set[str]:
-    from layers.i18n import MESSAGES
+    from layers.core.i18n import MESSAGES
 
     return set(MESSAGES)
 

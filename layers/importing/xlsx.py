@@ -13,7 +13,7 @@ import re
 import zipfile
 from typing import IO, Any
 
-from layers.errors import UnreadableFileError
+from layers.core.errors import UnreadableFileError
 from layers.importing.limits import (
     MAX_COLUMNS,
     MAX_ELEMENTS,
@@ -26,7 +26,7 @@ from layers.importing.limits import (
     MIN_RATIO_CHECKED,
     LimitError,
 )
-from layers.importing.read import Cell, Table
+from layers.importing.table import Cell, Table
 
 CHUNK = 1 << 20
 # Where a part's records start (a sheet row, a shared string) and where a sheet's rows end; any namespace prefix.

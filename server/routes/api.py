@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from layers.view import MapView
+from layers.core.view import MapView
+from layers.pages import api, frames
 from server.caching import cached, cached_json
-from server.deps import AtlasDep
+from server.deps import AtlasDep, VersionQ, snapshot_of
 from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values
 
 router = APIRouter()
 Level = Literal["province", "prefecture", "county"]
 BOUNDARY_MAX_AGE = 7 * 24 * 3600
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
-
-
-def records(df: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as dicts with NaN as null, so the JSON is valid."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[return-value]  # labels are str; stubs say Hashable
 
 
 @router.get("/healthz", response_model=Health, tags=["meta"])
@@ -35,21 +30,21 @@ def regions(request: Request, atlas: AtlasDep,
             level: Level | None = Query(None, description="province, prefecture or county; all when omitted"),
             ) -> Response:
     """Every unit, or the units of one level."""
-    return cached_json(request, records(atlas.regions(level)), max_age=3600)
+    return cached_json(request, api.regions(atlas, level), max_age=3600)
 
 
 @router.get("/api/regions/{adcode}", response_model=RegionDetail, tags=["regions"])
-def region(request: Request, atlas: AtlasDep, adcode: str) -> Response:
+def region(request: Request, atlas: AtlasDep, adcode: str, version: VersionQ = None) -> Response:
     """One region: name, level, parent, children and every value it has, each with its source."""
-    detail = atlas.region(adcode)
-    detail["values"] = records(pd.DataFrame(detail["values"])) if detail["values"] else []
-    return cached_json(request, detail)
+    snap = snapshot_of(atlas, version)
+    return cached_json(request, api.region(snap, adcode))
 
 
 @router.get("/api/indicators", response_model=list[IndicatorOut], tags=["indicators"])
-def indicators(request: Request, atlas: AtlasDep) -> Response:
+def indicators(request: Request, atlas: AtlasDep, version: VersionQ = None) -> Response:
     """The indicator catalogue with the years available at each level."""
-    return cached_json(request, atlas.indicators())
+    snap = snapshot_of(atlas, version)
+    return cached_json(request, frames.indicators(atlas, snap))
 
 
 @router.get("/api/values", response_model=Values, tags=["indicators"])
@@ -57,7 +52,7 @@ def values(request: Request, atlas: AtlasDep,
            indicator: str = Query("population", description="Indicator id, see /api/indicators"),
            level: Literal["prefecture", "county"] = Query("county"),
            year: int | None = Query(None, description="Year; omitted: latest of the years with most units"),
-           version: int | None = Query(None, ge=1, description="Data version (dataset id); newest when omitted"),
+           version: VersionQ = None,
            demo: bool = Query(False, description="Include the illustrative demonstration values even where real ones "
                                                  "exist for the indicator and level (each value says its provenance)"),
            ) -> Response:
@@ -66,13 +61,9 @@ def values(request: Request, atlas: AtlasDep,
     Derived indicators (per 10,000 residents, growth, shares, progress) are computed from the stored inputs of
     that version; each value's note names its inputs.
     """
-    rv, df = atlas.values(MapView(indicator=indicator, level=level, year=year, version=version, demo=demo))
-    payload = {
-        "indicator": rv.indicator.id, "level": level, "year": rv.year, "years": list(rv.years),
-        "unit": rv.indicator.unit, "illustrative": bool(df["illustrative"].any()),
-        "data_version": version or atlas.version(), "values": records(df),
-    }
-    return cached_json(request, payload)
+    view = MapView(indicator=indicator, level=level, year=year, version=version, demo=demo)
+    snap = snapshot_of(atlas, version, demo)
+    return cached_json(request, api.values(atlas, snap, view))
 
 
 @router.get("/api/boundaries", tags=["boundaries"],

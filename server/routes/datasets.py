@@ -6,16 +6,16 @@ import hmac
 from pathlib import PureWindowsPath
 from typing import Annotated
 
-import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from layers.errors import ImportRejectedError, NotFoundError
+from layers.core.errors import ImportRejectedError
 from layers.importing.report import Options
 from layers.importing.service import Upload, run_import
+from layers.pages import api
 from server.deps import AtlasDep
 
 router = APIRouter(tags=["datasets"])
@@ -147,16 +147,10 @@ async def upload(request: Request, atlas: AtlasDep,
     return result
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, object]]:
-    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[return-value]  # labels are str; stubs say Hashable
-
-
 @router.get("/api/datasets")
 def datasets(atlas: AtlasDep) -> list[dict[str, object]]:
     """Every dataset version with its provenance: name, kind, source, file, uploader, time, rows, illustrative."""
-    df = atlas.store.datasets()
-    df["illustrative"] = df["illustrative"].astype(bool)
-    return [r | {"map": f"/map?version={r['id']}"} for r in _records(df)]
+    return api.datasets(atlas)
 
 
 @router.get("/api/datasets/{dataset_id}")
@@ -164,14 +158,4 @@ def dataset(atlas: AtlasDep, dataset_id: int,
             limit: Annotated[int, Query(ge=0, le=100_000, description="Rows to return")] = 1000,
             offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, object]:
     """One version: its provenance, what it covers, and the rows it wrote (paged)."""
-    meta = atlas.store.dataset(dataset_id)
-    if meta is None:
-        raise NotFoundError("dataset", dataset_id)
-    rows = atlas.store.dataset_observations(dataset_id)
-    meta = _records(pd.DataFrame([meta]))[0]
-    meta["illustrative"] = bool(meta["illustrative"])
-    return meta | {
-        "indicators": sorted(set(rows.indicator)), "years": sorted({int(y) for y in rows.year}),
-        "regions": int(rows.adcode.nunique()), "total": len(rows), "offset": offset, "limit": limit,
-        "observations": _records(rows.iloc[offset:offset + limit]), "map": f"/map?version={dataset_id}",
-    }
+    return api.dataset(atlas, dataset_id, limit, offset)

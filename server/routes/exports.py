@@ -8,15 +8,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers.briefing import briefing_pdf
-from layers.export import ExportOptions, render
-from layers.i18n import t
-from layers.ranking import ranking_for
-from layers.snapshot import export_data, table, to_csv, to_xlsx
-from layers.targets import assess_targets, verdict_rows
-from layers.view import MapView
+from layers.core.view import MapView
+from layers.pages.briefing import briefing_file
+from layers.pages.exports import view_file
+from layers.render.image import ExportOptions
 from server.caching import cached
-from server.deps import AtlasDep
+from server.deps import AtlasDep, ViewDep, snapshot_of
 
 router = APIRouter(tags=["export"])
 MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
@@ -33,29 +30,18 @@ def download(request: Request, body: bytes, fmt: str, view: MapView, stem: str =
 
 
 @router.get("/export.{fmt}", responses={200: {"content": {m: {} for m in MEDIA.values()}}})
-def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", "csv", "xlsx"],
-           view: Annotated[MapView, Query()], opts: Annotated[ExportOptions, Query()]) -> Response:
+def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", "csv", "xlsx"], view: ViewDep,
+           opts: Annotated[ExportOptions, Query()]) -> Response:
     """The view as an image (same classes and colours as the live map) or its values as a table.
 
     PNG is width*scale by height*scale pixels; SVG and PDF are width/100 by height/100 inches.
     """
-    if fmt in ("csv", "xlsx"):
-        df = atlas.memo("table", view, lambda: table(atlas, view))
-        return download(request, to_csv(df) if fmt == "csv" else to_xlsx(df), fmt, view)
-    body = atlas.memo(f"export-{fmt}-{opts.model_dump_json()}", view,
-                      lambda: render(export_data(atlas, view), fmt, opts))  # type: ignore[arg-type]
-    return download(request, body, fmt, view)
+    snap = snapshot_of(atlas, view.version, view.demo)
+    return download(request, view_file(atlas, snap, view, fmt, opts), fmt, view)
 
 
 @router.get("/briefing.pdf", responses={200: {"content": {"application/pdf": {}}}})
-def briefing(request: Request, atlas: AtlasDep, view: Annotated[MapView, Query()]) -> Response:
+def briefing(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The briefing as an A4 PDF: map, ranking, key figures against the plan, sources (page 2: full ranking)."""
-    def build() -> bytes:
-        rv, _, rows = ranking_for(atlas, view)
-        figures = verdict_rows(assess_targets(atlas.observations(), atlas.store.targets(), atlas.catalogue,
-                                              atlas.plan_starts, view.lang), view.lang)
-        unit = rv.indicator.unit_en if view.lang == "en" else rv.indicator.unit
-        heading = f"{t('app_title', view.lang)} · {t('briefing_title', view.lang)}"
-        return briefing_pdf(export_data(atlas, view), rows, figures, heading, f"{t('value', view.lang)} ({unit})")
-
-    return download(request, atlas.memo("briefing-pdf", view, build), "pdf", view, "gansu-ipmap-briefing")
+    snap = snapshot_of(atlas, view.version, view.demo)
+    return download(request, briefing_file(atlas, snap, view), "pdf", view, "gansu-ipmap-briefing")

@@ -7,10 +7,9 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers import public
-from server.deps import AtlasDep
-from server.routes.pages import render
-from server.templating import page_context
+from layers.pages import public
+from server.deps import AtlasDep, VersionQ, snapshot_of
+from server.templating import page_context, render
 
 router = APIRouter(include_in_schema=False)
 Lang = Literal["zh", "en"]
@@ -23,6 +22,8 @@ def regions_page(request: Request, atlas: AtlasDep, lang: Lang = Query("zh")) ->
 
 
 @router.get("/regions/{adcode}")
-def region_page(request: Request, atlas: AtlasDep, adcode: str, lang: Lang = Query("zh")) -> Response:
+def region_page(request: Request, atlas: AtlasDep, adcode: str, lang: Lang = Query("zh"),
+                version: VersionQ = None) -> Response:
     """One region: location map, values with sources and ranks, zones, parent and children."""
-    return render(request, "region.html", page_context(request, lang, **public.region_page(atlas, adcode, lang)))
+    snap = snapshot_of(atlas, version)
+    return render(request, "region.html", page_context(request, lang, **public.region_page(atlas, snap, adcode, lang)))

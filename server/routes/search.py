@@ -8,12 +8,11 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers import public
-from layers.search import MAX_QUERY, Hit
+from layers.pages import public
+from layers.stats.search import MAX_QUERY, Hit
 from server.caching import cached_json
 from server.deps import AtlasDep
-from server.routes.pages import render
-from server.templating import page_context
+from server.templating import page_context, render
 
 router = APIRouter()
 Lang = Literal["zh", "en"]

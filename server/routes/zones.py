@@ -7,13 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers import public
-from layers.view import MapView, OptionalYear
+from layers.core.view import MapView, OptionalYear
+from layers.pages import public
 from server.caching import cached_json
-from server.deps import AtlasDep
-from server.routes.pages import render
+from server.deps import AtlasDep, VersionQ, snapshot_of
 from server.schemas import ZoneDetail, ZoneOut
-from server.templating import page_context
+from server.templating import page_context, render
 
 router = APIRouter()
 Lang = Literal["zh", "en"]
@@ -30,9 +29,11 @@ def zones_page(request: Request, atlas: AtlasDep, lang: Lang = LangQ, year: Year
 
 
 @router.get("/zones/{zone_id}", include_in_schema=False)
-def zone_page(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ) -> Response:
+def zone_page(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ, version: VersionQ = None
+              ) -> Response:
     """One zone: map, member counties, the plan's words, and the zone against the rest of the province."""
-    return render(request, "zone.html", page_context(request, lang, **public.zone_page(atlas, zone_id, lang)))
+    snap = snapshot_of(atlas, version)
+    return render(request, "zone.html", page_context(request, lang, **public.zone_page(atlas, snap, zone_id, lang)))
 
 
 @router.get("/api/zones", response_model=list[ZoneOut], tags=["zones"])
@@ -43,6 +44,8 @@ def zones_json(request: Request, atlas: AtlasDep, year: YearParam = None, lang: 
 
 
 @router.get("/api/zones/{zone_id}", response_model=ZoneDetail, tags=["zones"])
-def zone_json(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ) -> Response:
+def zone_json(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ, version: VersionQ = None
+              ) -> Response:
     """One zone: members, the counties they cover, citations, and the comparison with the rest of the province."""
-    return cached_json(request, public.zone_json(atlas, zone_id, lang))
+    snap = snapshot_of(atlas, version)
+    return cached_json(request, public.zone_json(atlas, snap, zone_id, lang))

@@ -9,7 +9,7 @@ import shapely
 from geo.boundaries import LEVELS, BoundarySet
 from geo.errors import UnknownLevelError
 from geo.simplify import LODS, vertex_count
-from layers.seed import CENSUS_CSV
+from layers.store.seed import CENSUS_CSV
 
 
 def test_unit_counts(boundaries: BoundarySet) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from geo.boundaries import BoundarySet
 from geo.names import PINYIN_TABLE, dump_table, initials, name_forms, pinyin, pinyin_table
-from layers.zones import ZoneBook
+from layers.core.zones import ZoneBook
 
 ROOT = Path(__file__).resolve().parents[2]
 

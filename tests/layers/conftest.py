@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from layers.catalogue import Catalogue
-from layers.seed import ensure_seeded
-from layers.store import Store
+from layers.core.catalogue import Catalogue
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WRITER = """
 import sys, time, pathlib
 import pandas as pd
-from layers.store import DatasetMeta, Store
+from layers.store.sqlite import DatasetMeta, Store
 path, n, tag, value = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 go = pathlib.Path(sys.argv[5]) if len(sys.argv) > 5 else None
 obs = pd.DataFrame({"adcode": [f"9{i:08d}" for i in range(n)], "indicator": "write_test", "year": 2020,

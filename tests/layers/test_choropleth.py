@@ -7,14 +7,16 @@ import re
 
 import pandas as pd
 
-from layers.atlas import Atlas
-from layers.choropleth import MapText, build_map, classify_frame, join_values
-from layers.folium_text import render_parts
-from layers.view import MapView
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.pages.frames import render_map
+from layers.render.choropleth import MapText, build_map, classify_frame, join_values
+from layers.render.folium_text import render_parts
+from tests.conftest import newest
 
 
 def test_map_uses_only_local_assets(atlas: Atlas) -> None:
-    parts = atlas.render_map(MapView(level="county"))
+    parts = render_map(atlas, newest(atlas), MapView(level="county"))
     html = "".join(parts.values())
     assert not re.search(r"(?:src|href)=[\"']?(?:https?:)?//", html)
     assert "/static/vendor/leaflet/leaflet.js" in parts["head"]
@@ -22,21 +24,21 @@ def test_map_uses_only_local_assets(atlas: Atlas) -> None:
 
 
 def test_county_map_is_small(atlas: Atlas) -> None:
-    parts = atlas.render_map(MapView(level="county"))
+    parts = render_map(atlas, newest(atlas), MapView(level="county"))
     size = len(gzip.compress("".join(parts.values()).encode()))
     assert size < 60_000, size
 
 
 def test_render_is_deterministic(atlas: Atlas) -> None:
-    a = atlas.render_map(MapView(level="prefecture", k=4))
+    a = render_map(atlas, newest(atlas), MapView(level="prefecture", k=4))
     atlas._renders.clear()
-    b = atlas.render_map(MapView(level="prefecture", k=4))
+    b = render_map(atlas, newest(atlas), MapView(level="prefecture", k=4))
     assert a == b
 
 
 def test_missing_units_are_drawn_hatched_and_counted(atlas: Atlas, catalogue) -> None:  # noqa: ANN001
     units = atlas.boundaries.units("county", 3)
-    obs = atlas.observations()
+    obs = newest(atlas).observations
     obs = obs[~((obs.indicator == "population") & obs.adcode.isin(["620102", "620103"]))]
     frame = join_values(units, obs, "population", 2020)
     assert len(frame) == 87 and frame.value.isna().sum() == 2
@@ -49,7 +51,8 @@ def test_missing_units_are_drawn_hatched_and_counted(atlas: Atlas, catalogue) ->
 
 
 def test_many_missing_units_are_counted(atlas: Atlas) -> None:
-    html = "".join(atlas.render_map(MapView(level="prefecture", indicator="invention_patents_obtained")).values())
+    view = MapView(level="prefecture", indicator="invention_patents_obtained")
+    html = "".join(render_map(atlas, newest(atlas), view).values())
     assert "无数据 (12)" in html
 
 

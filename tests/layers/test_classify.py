@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from layers.classify import classify
+from layers.stats.classify import classify
 
 VALUES = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 50, 100.0])
 

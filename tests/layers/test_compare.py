@@ -6,19 +6,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers.atlas import Atlas
-from layers.compare import base_year, compare, diverging_classes, shared_classes
-from layers.errors import UnknownParameterError
-from layers.ranking import ranking_for
-from layers.series import chart_svg, region_series, sparkline_svg
-from layers.timeline import timeline
-from layers.view import MapView
+from layers.core.errors import UnknownParameterError
+from layers.core.view import MapView
+from layers.pages import frames
+from layers.pages.atlas import Atlas
+from layers.pages.compare import compare
+from layers.pages.maps import ranking_for
+from layers.pages.series import region_series
+from layers.pages.timeline import timeline
+from layers.render.charts import chart_svg, sparkline_svg
+from layers.stats.change import base_year, diverging_classes, shared_classes
+from tests.conftest import newest
 
 IND = "patent_applications"
 
 
 def test_shared_classes_cover_both_years_and_paint_alike(years_atlas: Atlas) -> None:
-    cmp = compare(years_atlas, MapView(indicator=IND, year=2023, base_year=2016))
+    cmp = compare(years_atlas, newest(years_atlas), MapView(indicator=IND, year=2023, base_year=2016))
     assert cmp.shared and cmp.left.classes == cmp.right.classes
     both = pd.concat([cmp.left.frame["value"], cmp.right.frame["value"]])
     assert cmp.left.classes == shared_classes([both.to_numpy()], "quantiles", 5)
@@ -29,12 +33,12 @@ def test_shared_classes_cover_both_years_and_paint_alike(years_atlas: Atlas) -> 
         if v in fill_of:
             assert fill_of[v] == f
     # each map alone would class differently: sharing is doing something
-    from layers.classify import classify
+    from layers.stats.classify import classify
     assert classify(cmp.left.frame["value"].to_numpy(), "quantiles", 5) != cmp.left.classes
 
 
 def test_difference_map_is_diverging_and_centred(years_atlas: Atlas) -> None:
-    cmp = compare(years_atlas, MapView(indicator=IND, year=2023, base_year=2016))
+    cmp = compare(years_atlas, newest(years_atlas), MapView(indicator=IND, year=2023, base_year=2016))
     assert cmp.diff is not None
     d = cmp.diff.frame.set_index("adcode")
     a = cmp.left.frame.set_index("adcode")["value"]
@@ -48,7 +52,7 @@ def test_difference_map_is_diverging_and_centred(years_atlas: Atlas) -> None:
 
 
 def test_a_unit_missing_a_year_has_no_change_not_zero(gappy_atlas: Atlas) -> None:
-    cmp = compare(gappy_atlas, MapView(indicator="pct_applications", year=2023, base_year=2016))
+    cmp = compare(gappy_atlas, newest(gappy_atlas), MapView(indicator="pct_applications", year=2023, base_year=2016))
     assert cmp.diff is not None
     d = cmp.diff.frame.set_index("adcode")
     assert d.loc["620821", "fill"] == "url(#ipmap-hatch)"
@@ -64,48 +68,49 @@ def test_diverging_classes_are_symmetric() -> None:
 
 
 def test_two_indicators_with_different_units_are_classed_apart(years_atlas: Atlas) -> None:
-    cmp = compare(years_atlas, MapView(indicator=IND, indicator2="population", year=2020))
+    cmp = compare(years_atlas, newest(years_atlas), MapView(indicator=IND, indicator2="population", year=2020))
     assert cmp.mode == "indicators" and not cmp.shared and cmp.diff is None
     assert cmp.left.classes != cmp.right.classes
 
 
 def test_base_year_defaults_to_previous_and_is_checked(years_atlas: Atlas) -> None:
-    rv = years_atlas.resolve(MapView(indicator=IND, year=2020))
+    rv = frames.resolve(years_atlas, newest(years_atlas), MapView(indicator=IND, year=2020))
     assert base_year(rv) == 2019
     with pytest.raises(UnknownParameterError) as e:
-        base_year(years_atlas.resolve(MapView(indicator=IND, year=2020, base_year=1999)))
+        base_year(frames.resolve(years_atlas, newest(years_atlas), MapView(indicator=IND, year=2020, base_year=1999)))
     assert e.value.param == "base_year"
 
 
 def test_ranking_change_per_10k_and_share(years_atlas: Atlas) -> None:
-    rv, base, rows = ranking_for(years_atlas, MapView(level="prefecture", indicator=IND, year=2023))
+    view = MapView(level="prefecture", indicator=IND, year=2023)
+    rv, base, rows = ranking_for(years_atlas, newest(years_atlas), view)
     assert base == 2022
     row = rows.set_index("adcode").loc["620100"]
     assert row["change"] == row["value"] - row["base_value"]
     assert row["rank_change"] == row["base_rank"] - row["rank"]
-    pop = years_atlas.observations().query("indicator == 'population' and adcode == '620100'")["value"].iloc[0]
+    pop = newest(years_atlas).observations.query("indicator == 'population' and adcode == '620100'")["value"].iloc[0]
     assert row["per_10k"] == pytest.approx(row["value"] / pop * 10_000)
     assert rows["share"].sum() == pytest.approx(100)  # no province figure: share of the units' sum
     # rates are neither per person nor a share
-    _, _, pop_rows = ranking_for(years_atlas, MapView(level="prefecture"))
+    _, _, pop_rows = ranking_for(years_atlas, newest(years_atlas), MapView(level="prefecture"))
     assert pop_rows["per_10k"].isna().all() and pop_rows["share"].notna().all()
 
 
 def test_timeline_classes_are_fixed_across_years(years_atlas: Atlas, gappy_atlas: Atlas) -> None:
-    tl = timeline(years_atlas, MapView(indicator=IND))
+    tl = timeline(years_atlas, newest(years_atlas), MapView(indicator=IND))
     data = tl["data"]
     assert data["years"] == list(range(2016, 2024))
-    obs = years_atlas.observations()
+    obs = newest(years_atlas).observations
     vals = obs[(obs.indicator == IND) & obs.adcode.isin(years_atlas.level_adcodes("county"))]["value"]
     assert tl["classes"].lower == vals.min() and tl["classes"].bins[-1] == vals.max()
     fills = {f for unit in data["fills"].values() for f in unit}
     assert len(fills - {"url(#ipmap-hatch)"}) == tl["classes"].k  # every class appears in some year
-    gappy = timeline(gappy_atlas, MapView(indicator="pct_applications"))["data"]
+    gappy = timeline(gappy_atlas, newest(gappy_atlas), MapView(indicator="pct_applications"))["data"]
     assert gappy["values"]["620821"] == [None] * 8
 
 
 def test_series_svg_escapes_and_draws_target(years_atlas: Atlas) -> None:
-    s = region_series(years_atlas, "620000", "invention_patents_per_10k")
+    s = region_series(newest(years_atlas), "620000", "invention_patents_per_10k")
     assert s["target"]["value"] == 3.5 and 'class="ipmap-target"' in s["svg"] and "3.5" in s["svg"]
     svg = chart_svg(pd.DataFrame({"year": [2019, 2020], "value": [1.0, 2.0]}), "<b>&x", "件")
     assert "<b>" not in svg and "&lt;b&gt;&amp;x" in svg

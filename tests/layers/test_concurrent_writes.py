@@ -7,7 +7,7 @@ import threading
 
 import pandas as pd
 
-from layers.store import DatasetMeta, Store
+from layers.store.sqlite import DatasetMeta, Store
 
 ROWS = 60_000
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers.store import DatasetMeta, Store
+from layers.store.sqlite import DatasetMeta, Store
 
 ROWS = 400_000  # about 5 s of writing; the kill comes after a few MB of it
 

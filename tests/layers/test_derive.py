@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.atlas import Atlas
-from layers.catalogue import Catalogue
-from layers.classify import classify_around
-from layers.derive import Hierarchy, derive
-from layers.palettes import diverging_colours
-from layers.store import DatasetMeta, Store
+from layers.core.catalogue import Catalogue
+from layers.pages.atlas import Atlas
+from layers.render.palettes import diverging_colours
+from layers.stats.classify import classify_around
+from layers.stats.derive import Hierarchy, derive
+from layers.store.sqlite import DatasetMeta, Store
+from tests.conftest import newest
 
 REGIONS = pd.DataFrame([
     {"adcode": "620000", "name_zh": "甘肃省", "level": "province", "parent": ""},
@@ -106,13 +107,13 @@ def test_illustrative_inputs_make_illustrative_results(catalogue: Catalogue) -> 
 
 
 def test_atlas_recomputes_when_inputs_change(atlas: Atlas, store: Store) -> None:
-    before = atlas.observations()
+    before = newest(atlas).observations
     b = before[(before.adcode == "620102") & (before.indicator == "patent_grants_per_10k") & (before.year == 2023)]
     assert b.illustrative.iloc[0]
     store.add_dataset(DatasetMeta(name="t", kind="upload", source="real"), pd.DataFrame([
         {"adcode": "620102", "indicator": "patent_grants", "year": 2023, "value": 1484.016, "unit": "件",
          "source": "real"}]))
-    after = atlas.observations()
+    after = newest(atlas).observations
     a = after[(after.adcode == "620102") & (after.indicator == "patent_grants_per_10k") & (after.year == 2023)]
     assert a.value.iloc[0] == pytest.approx(10.0) and not a.illustrative.iloc[0]
     assert a.provenance.iloc[0] == "computed"
@@ -121,7 +122,7 @@ def test_atlas_recomputes_when_inputs_change(atlas: Atlas, store: Store) -> None
     grants = after[(after.indicator == "patent_grants") & after.adcode.str.match(r"^62\d\d(?!00)\d\d$")]
     assert set(grants.adcode) == {"620102"}
     assert after[(after.adcode == "620100") & (after.indicator == "patent_grants") & (after.year == 2023)].empty
-    demo = atlas.observations(demo=True)
+    demo = atlas.snapshot(atlas.version(), demo=True).observations
     other = demo[(demo.adcode == "620103") & (demo.indicator == "patent_grants") & (demo.year == 2023)]
     assert other.illustrative.iloc[0] and other.provenance.iloc[0] == "illustrative"
     # even in the demonstration a real and a made-up figure never share a sum
@@ -129,7 +130,7 @@ def test_atlas_recomputes_when_inputs_change(atlas: Atlas, store: Store) -> None
 
 
 def test_seeded_lanzhou_rate_excludes_the_new_area(atlas: Atlas) -> None:
-    o = atlas.observations()
+    o = newest(atlas).observations
     apps = value(o, "620100", "patent_applications", 2021)
     assert value(o, "620100", "patent_applications_per_10k", 2021) == pytest.approx(apps / 4_071_246 * 10_000)
     assert 4_359_446 - 288_200 == 4_071_246

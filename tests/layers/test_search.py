@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo.boundaries import BoundarySet
-from layers.search import build_index, normalise, search
-from layers.zones import ZoneBook
+from layers.core.zones import ZoneBook
+from layers.stats.search import build_index, normalise, search
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.catalogue import Catalogue
-from layers.store import DatasetMeta, Store
+from layers.core.catalogue import Catalogue
+from layers.store.sqlite import DatasetMeta, Store
 
 # Prefecture totals published with the census data (shared/data/README.md).
 PREFECTURE_TOTALS = {

@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers.backends import IndicatorStore, open_store
-from layers.catalogue import Catalogue
-from layers.migrations import V1_TABLES
-from layers.seed import ensure_seeded
-from layers.store import DatasetMeta, Store
-from layers.store_pg import PgStore, pg_query, pg_schema
+from layers.core.catalogue import Catalogue
+from layers.store.backends import IndicatorStore, open_store
+from layers.store.migrations import V1_TABLES
+from layers.store.postgres import PgStore, pg_query, pg_schema
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import DatasetMeta, Store
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.catalogue import Catalogue
-from layers.targets import MET, NOT_ASSESSABLE, NOT_MET, as_of_date, assess, assess_targets, verdict_text
+from layers.core.catalogue import Catalogue
+from layers.stats.targets import MET, NOT_ASSESSABLE, NOT_MET, as_of_date, assess, assess_targets, verdict_text
 
 TARGET = {"plan_id": "p13", "adcode": "620000", "indicator": "invention_patents_per_10k", "year": 2020,
           "value": 3.5, "comparator": ">=", "kind": "level", "source": "plan §4", "value_max": None}

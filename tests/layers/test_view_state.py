@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import get_args
 from urllib.parse import parse_qsl
 
-from layers.view import MapView
+from layers.core.view import MapView
 
 # A value other than the default for each kind of field.
 SAMPLES = {"level": "prefecture", "indicator": "patent_grants", "year": 2019, "scheme": "natural_breaks", "k": 7,

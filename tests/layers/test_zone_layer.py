@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from layers.atlas import Atlas
-from layers.view import MapView
-from layers.zone_layer import PATTERNS_SVG, STYLES, build_overlay, zone_labels
-from layers.zones import ZONE_TYPES, ZoneBook
+from layers.core.view import MapView
+from layers.core.zones import ZONE_TYPES, ZoneBook
+from layers.pages.atlas import Atlas
+from layers.pages.frames import render_map
+from layers.render.zone_layer import PATTERNS_SVG, STYLES, build_overlay, zone_labels
+from tests.conftest import newest
 
 
 def html_of(atlas: Atlas, view: MapView) -> str:
-    return "".join(atlas.render_map(view).values())
+    return "".join(render_map(atlas, newest(atlas), view).values())
 
 
 def in_json(text: str) -> str:
@@ -65,7 +67,7 @@ def test_key_says_what_is_not_drawn(atlas: Atlas) -> None:
 
 
 def test_every_type_has_a_style_a_label_and_a_pattern() -> None:
-    from layers.i18n import MESSAGES
+    from layers.core.i18n import MESSAGES
 
     for ty in ZONE_TYPES:
         assert f'id="ipmap-zone-{STYLES[ty].pattern}"' in PATTERNS_SVG

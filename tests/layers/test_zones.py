@@ -8,8 +8,8 @@ import pytest
 import shapely
 
 from geo.boundaries import BoundarySet
-from layers.errors import UnknownParameterError, ZoneDataError
-from layers.zones import (
+from layers.core.errors import UnknownParameterError, ZoneDataError
+from layers.core.zones import (
     DEFAULT_ZONES,
     Units,
     ZoneBook,

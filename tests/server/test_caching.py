@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from layers.store import DatasetMeta
+from layers.pages import frames
+from layers.store.sqlite import DatasetMeta
 from server.app import create_app
 from server.compression import choose
 from server.settings import Settings
@@ -65,12 +66,11 @@ def test_an_import_invalidates_kept_pages_and_maps(client: TestClient) -> None:
 
 
 def test_repeat_requests_do_no_work(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    atlas = client.app.state.atlas  # type: ignore[attr-defined]
     client.get("/map?level=prefecture")
     calls: list[str] = []
     for name in ("render_map", "values", "indicators"):
-        original = getattr(atlas, name)
-        monkeypatch.setattr(atlas, name, lambda *a, _n=name, _f=original, **kw: calls.append(_n) or _f(*a, **kw))
+        original = getattr(frames, name)
+        monkeypatch.setattr(frames, name, lambda *a, _n=name, _f=original, **kw: calls.append(_n) or _f(*a, **kw))
     for _ in range(3):
         assert client.get("/map?level=prefecture").status_code == 200
     assert calls == []
@@ -107,8 +107,8 @@ def test_cache_budget_zero_keeps_nothing_and_still_serves(settings: Settings,
         atlas = client.app.state.atlas  # type: ignore[attr-defined]
         first = client.get("/map?level=prefecture")
         calls: list[str] = []
-        original = atlas._render_map
-        monkeypatch.setattr(atlas, "_render_map", lambda view: calls.append("render") or original(view))
+        original = frames._render_map
+        monkeypatch.setattr(frames, "_render_map", lambda *a: calls.append("render") or original(*a))
         again = [client.get("/map?level=prefecture", headers={"accept-encoding": enc}) for enc in ("br", "gzip")]
         assert [r.status_code for r in again] == [200, 200]
         assert len({r.headers["etag"].removeprefix("W/") for r in [first, *again]}) == 1

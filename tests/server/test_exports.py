@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from layers.export import ExportOptions, figure, map_axes, projected, source_parts
-from layers.snapshot import export_data
-from layers.store import DatasetMeta
-from layers.view import MapView
+from layers.core.view import MapView
+from layers.pages.exports import export_data
+from layers.render.image import ExportOptions, figure, map_axes, projected, source_parts
+from layers.store.sqlite import DatasetMeta
+from tests.conftest import newest
 
 LIVE_FILL = re.compile(r'"adcode": "(\d{6})", "fill": "(#[0-9a-f]{6}|url\(#ipmap-hatch\))"')
 
@@ -38,7 +39,7 @@ def test_png_has_size_and_live_map_colours_at_unit_interiors(client: TestClient,
     live = dict(LIVE_FILL.findall(client.get(f"/map?level={level}&indicator=population").text))
     assert len(live) == (87 if level == "county" else 14)
     # where each unit's interior point lands in the image, from the same figure layout
-    data = export_data(client.app.state.atlas, MapView(level=level, zones=False))  # type: ignore[attr-defined]
+    data = export_data(client.app.state.atlas, newest(client.app.state.atlas), MapView(level=level, zones=False))  # type: ignore[attr-defined]
     fig = figure(data, ExportOptions(width=800, height=600, scale=2))
     fig.canvas.draw()
     ax = map_axes(fig)
@@ -135,7 +136,7 @@ def test_export_of_unknown_indicator_is_404(client: TestClient) -> None:
 
 
 def test_exported_frame_is_the_views_units(client: TestClient) -> None:
-    data = export_data(client.app.state.atlas, MapView(level="county"))  # type: ignore[attr-defined]
+    data = export_data(client.app.state.atlas, newest(client.app.state.atlas), MapView(level="county"))  # type: ignore[attr-defined]
     assert isinstance(data.frame, gpd.GeoDataFrame) and len(data.frame) == 87 and not data.illustrative
 
 
@@ -150,7 +151,7 @@ def _dark_pixels_at(img: Image.Image, data, adcode: str, fig) -> int:  # noqa: A
 def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
     atlas = client.app.state.atlas  # type: ignore[attr-defined]
     page = client.get("/map?level=county&indicator=population&zones_year=2020").text
-    data = export_data(atlas, MapView(level="county", zones_year=2020))
+    data = export_data(atlas, newest(atlas), MapView(level="county", zones_year=2020))
     assert data.zones is not None
     key = page[page.index('class="ipmap-zonekey-details"'):]
     row = r'<div class="ipmap-legend-row"><svg class="ipmap-zone-swatch".*?</svg><span>(.*?)</span>'
@@ -164,7 +165,7 @@ def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
     q = "level=county&indicator=population&width=800&height=600&scale=2&zones_year=2020"
     with_zones, without = (Image.open(io.BytesIO(client.get(f"/export.png?{q}{extra}").content)).convert("RGB")
                            for extra in ("", "&zones=false"))
-    plain = export_data(atlas, MapView(level="county", zones=False))
+    plain = export_data(atlas, newest(atlas), MapView(level="county", zones=False))
     assert plain.zones is None
     # 敦煌 lies in a demonstration zone: hatch lines cross its fill; 阿克塞 (620924) is in none
     assert _dark_pixels_at(with_zones, data, "620982", fig) > 20

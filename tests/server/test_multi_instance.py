@@ -14,10 +14,10 @@ import httpx
 import pandas as pd
 import pytest
 
-from layers.backends import open_store
-from layers.catalogue import Catalogue
-from layers.seed import ensure_seeded
-from layers.store import DatasetMeta
+from layers.core.catalogue import Catalogue
+from layers.store.backends import open_store
+from layers.store.seed import ensure_seeded
+from layers.store.sqlite import DatasetMeta
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "multi-instance-token"

@@ -144,7 +144,7 @@ def test_frame_ancestors_is_configurable(tmp_path: Path) -> None:
     with TestClient(app, raise_server_exceptions=False) as c:
         for url in ("/embed?level=county", "/map", "/api/regions", "/static/css/map.css", "/nope"):
             assert_secure(c.get(url, headers=HTML).headers, ancestors)
-        app.state.atlas.render_map = None  # a bug: the embed now fails with a 500
+        app.state.atlas.snapshot = None  # a bug: the embed now fails with a 500
         r = c.get("/embed", headers=HTML)
         assert r.status_code == 500
         assert_secure(r.headers, ancestors)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from geo.boundaries import BoundarySet
-from layers.catalogue import Catalogue
-from layers.errors import UnreadableFileError
+from layers.core.catalogue import Catalogue
+from layers.core.errors import UnreadableFileError
 from layers.importing.regions import RegionMatcher
 from layers.importing.report import Options, Validated
 from layers.importing.service import Upload, check

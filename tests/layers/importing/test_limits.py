@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.errors import UnreadableFileError
+from layers.core.errors import UnreadableFileError
 from layers.importing.limits import MAX_COLUMNS, MAX_ELEMENTS, MAX_PARTS, MAX_RECORD_ELEMENTS, MAX_ROWS
 from layers.importing.xlsx import count_elements
 
@@ -35,8 +35,8 @@ import json, resource, sys, time
 from collections.abc import Callable
 from pathlib import Path
 from geo.boundaries import BoundarySet
-from layers.catalogue import Catalogue
-from layers.errors import UnreadableFileError
+from layers.core.catalogue import Catalogue
+from layers.core.errors import UnreadableFileError
 from layers.importing.regions import RegionMatcher
 from layers.importing.report import Options
 from layers.importing.service import Upload, check

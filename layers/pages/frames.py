@@ -1,0 +1,106 @@
+"""A view read against a snapshot: checked, joined to the boundaries, its values, its title and its map."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.core.i18n import t
+from layers.core.mapnotes import map_notes
+from layers.core.view import MapView, ResolvedView
+from layers.core.view import resolve as resolve_view
+from layers.pages.atlas import DEFAULT_LOD, Atlas
+from layers.render.charts import sparkline_column
+from layers.render.choropleth import MapText, build_map, classify_frame, join_values
+from layers.render.folium_text import render_parts
+from layers.stats.snapshot import Snapshot
+
+VALUE_COLUMNS = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "provenance",
+                 "note"]
+
+
+def resolve(atlas: Atlas, snap: Snapshot, view: MapView) -> ResolvedView:
+    """Check a view against the data of its version."""
+    return resolve_view(view, snap.catalogue, snap.observations, atlas.level_adcodes(view.level))
+
+
+def frame(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
+    """Units of the view's level joined with its values, classified."""
+    rv = resolve(atlas, snap, view)
+    lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
+    return rv, join_values(atlas.page_units(view.level, lod), snap.observations, rv.indicator.id, rv.year)
+
+
+def title(rv: ResolvedView) -> str:
+    """'常住人口（2020年，县区）' or 'Resident population (2020, Counties)'."""
+    lang = rv.view.lang
+    name = rv.indicator.name_en if lang == "en" else rv.indicator.name_zh
+    return t("map_of", lang, indicator=name, year=rv.year, level=t(f"level_{rv.view.level}", lang))
+
+
+def values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
+    """The values behind a view, one row per unit, with rank and source (no geometry); kept per version."""
+    key = ("values", view.model_dump_json(exclude={"lang", "scheme", "k", "version", "demo"}))
+    rv, df = atlas.kept(snap, key, lambda: _values(atlas, snap, view))
+    return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years), df.copy()
+
+
+def _values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
+    rv, joined = frame(atlas, snap, view)
+    return rv, pd.DataFrame(joined[VALUE_COLUMNS])
+
+
+def render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, str]:
+    """Head, body and script of the view's Folium map, kept per (view, data version)."""
+    return atlas.memo(snap, "map", view, lambda: _render_map(atlas, snap, view))
+
+
+def _render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, str]:
+    rv, joined = frame(atlas, snap, view)
+    sparks = sparkline_column(joined, snap.observations, rv.indicator.id, view.lang)
+    if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
+        joined["tip_series"] = sparks
+    classified, classes, fills = classify_frame(joined, view.scheme, view.k, centre=rv.indicator.centre)
+    notes = map_notes(rv.indicator, view.level, snap.catalogue, view.lang)
+    m = build_map(classified, classes, fills, MapText(title(rv), view.lang, rv.indicator, notes),
+                  atlas.boundaries.neighbours(), atlas.tile_url, atlas.tile_attribution,
+                  zones=atlas.zone_overlay(view, list(joined.adcode)))
+    return render_parts(m) | {"title": title(rv)}
+
+
+def indicators(atlas: Atlas, snap: Snapshot) -> list[dict[str, Any]]:
+    """The catalogue with, for each indicator, the years its version has at each level."""
+    return copy.deepcopy(atlas.kept(snap, ("indicators",), lambda: _indicators(atlas, snap)))
+
+
+def _indicators(atlas: Atlas, snap: Snapshot) -> list[dict[str, Any]]:
+    obs = snap.observations
+    levels = {lvl: atlas.level_adcodes(lvl) for lvl in ("prefecture", "county")} | {"province": {"620000"}}
+    pairs = obs[["indicator", "year", "adcode"]].drop_duplicates(["indicator", "year", "adcode"])
+    by_level = {lvl: pairs[pairs.adcode.isin(codes)].groupby("indicator").year.unique()
+                for lvl, codes in levels.items()}
+    out = []
+    for ind in snap.catalogue.indicators.values():
+        years = {lvl: sorted(int(y) for y in yrs.get(ind.id, [])) for lvl, yrs in by_level.items()}
+        out.append(ind.model_dump() | {"additive": ind.additive,
+                                       "years": {k: v for k, v in years.items() if v},
+                                       "levels": [k for k, v in years.items() if v]})
+    return out
+
+
+def hides_illustrative(atlas: Atlas, snap: Snapshot, view: MapView) -> bool:
+    """Whether the real reading of the view leaves out illustrative values of its indicator at its level (so the
+    page can offer the demonstration): the same version read both ways, compared."""
+    if snap.demo:
+        return False
+
+    def count() -> bool:
+        codes = atlas.level_adcodes(view.level)
+        n = [int((o.illustrative & (o.indicator == view.indicator) & o.adcode.isin(codes)).sum())
+             for o in (atlas.snapshot(snap.version, demo=True).observations, snap.observations)]
+        return n[0] > n[1]
+
+    return bool(atlas.kept(snap, ("hides", view.indicator, view.level), count))

@@ -1,0 +1,70 @@
+"""The map page, the embed and the ranking beside every map, assembled from one snapshot and the stats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from layers.core.view import SCHEMES, MapView, ResolvedView
+from layers.pages import frames
+from layers.pages.atlas import Atlas
+from layers.stats.change import base_year
+from layers.stats.classify import MAX_K, MIN_K
+from layers.stats.measures import per_10k
+from layers.stats.ranking import province_total, ranking
+from layers.stats.snapshot import Snapshot
+
+
+def ranking_for(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, int | None, pd.DataFrame]:
+    """The ranking of a view against its base year (see stats.change.base_year): resolved view, base year, rows.
+
+    The base year, the residents behind per-10k (measures.per_10k, the one denominator rule) and the province
+    total all come from the same snapshot.
+    """
+    rv, now = frames.values(atlas, snap, view)
+    base = base_year(rv)
+    before = frames.values(atlas, snap, view.model_copy(update={"year": base}))[1] if base is not None else None
+    obs = snap.observations
+    table = ranking(now, before, rv.indicator, per_10k(obs, rv.indicator.id, rv.year, snap.hierarchy),
+                    province_total(obs, rv.indicator.id, rv.year))
+    return rv, base, table
+
+
+def ranking_block(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, Any]:
+    """The ranking beside a map, the links that carry the view, and the embed snippet (base_url: the site's)."""
+    rv, base, table = ranking_for(atlas, snap, view)
+    query = view.query()
+    src = f"{base_url.rstrip('/')}/embed?{query}"
+    snippet = (f'<iframe src="{src}" title="{frames.title(rv)}" width="100%" height="520" '
+               'style="border:0;max-width:100%" loading="lazy"></iframe>')
+    return {"ranking": table.to_dict("records"), "base": base, "query": query, "embed_snippet": snippet,
+            "has_per_10k": bool(table["per_10k"].notna().any()), "has_share": bool(table["share"].notna().any())}
+
+
+def view_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, Any]:
+    """What every page of a view shares (map, compare, timeline, briefing): pickers, ranking, view links."""
+    lang = view.lang
+    rv = frames.resolve(atlas, snap, view)
+    mappable = [i for i in frames.indicators(atlas, snap) if view.level in i["levels"]]
+    return ranking_block(atlas, snap, view, base_url) | {
+        "lang": lang, "view": view, "rv": rv, "years": rv.years, "indicators": mappable, "schemes": SCHEMES,
+        "unit": rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
+        "other_lang_query": view.model_copy(update={"lang": "en" if lang == "zh" else "zh"}).query(),
+        "data_version": snap.version,
+    }
+
+
+def map_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, Any]:
+    """Everything a map page shows: the map parts, the picker choices and the ranking beside the map."""
+    _, values = frames.values(atlas, snap, view)
+    return view_page(atlas, snap, view, base_url) | {
+        "map": frames.render_map(atlas, snap, view), "ks": range(MIN_K, MAX_K + 1),
+        "illustrative": bool(values["illustrative"].any()), "demo_hidden": frames.hides_illustrative(atlas, snap, view),
+        "zone_years": atlas.zones.years(),
+    }
+
+
+def embed_page(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
+    """The map alone, for an iframe: title, legend, source and date stay inside it."""
+    return {"lang": view.lang, "map": frames.render_map(atlas, snap, view), "view": view}

@@ -1,0 +1,1 @@
+"""Drawing: Folium maps, legends, locators, SVG charts, matplotlib images and the briefing PDF."""

@@ -1,0 +1,1 @@
+"""Pure statistics: observations in, frames out (derived values, ranks, series, targets, search)."""

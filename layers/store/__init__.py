@@ -1,0 +1,1 @@
+"""Where observations live: SQLite or PostgreSQL, one dataset version per import, and the seed data."""
