@@ -6,8 +6,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from layers.catalogue import Catalogue
 
+from layers.core.catalogue import Catalogue
 from layers.importing.layout import header_key
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from layers.catalogue import Catalogue
 
 from geo.boundaries import BoundarySet
+from layers.core.catalogue import Catalogue
 from layers.importing.layout import find_layout, indicator_index
 from layers.importing.read import read_table
 from layers.importing.regions import RegionMatcher
