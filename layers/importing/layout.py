@@ -39,12 +39,15 @@ MEASURES = {"growth": {"比上年增长", "比上年增长率", "比上年增减
                        "增速", "增幅", "±", "growth", "yoy"},
             "share": {"占全省比重", "占全省的比重", "占全省比例", "占全省", "比重", "占比", "份额", "share"}}
 _PART = re.compile(r"^(?:其中|内:|#+)[:]?")  # 其中：发明 / 其中:发明 / 其中发明专利 / #发明, after NFKC
+_BILINGUAL = re.compile(r"^(.*[\u3400-\u9fff][^A-Za-z]*?)\s+[A-Za-z][A-Za-z0-9\s.,&'()/%:-]*$", re.S)
 _UNIT_LINE = re.compile(r"(?:计量)?单位[:]\s*([^()\s]+)")
 
 
 def header_key(cell: Cell) -> tuple[str, str]:
-    """(normalised header, unit in brackets): '专利申请量（件）' -> ('专利申请量', '件')."""
+    """(normalised header, unit in brackets): '专利申请量（件）' -> ('专利申请量', '件'); a bilingual yearbook header
+    is read by its Chinese: '地 区 Region' -> '地区', '合计 Total' -> '合计' ('PCT申请量' stays whole)."""
     s = unicodedata.normalize("NFKC", "" if cell is None else str(cell)).strip()
+    s = _BILINGUAL.sub(r"\1", s)
     units = _BRACKET.findall(s)
     bare = _BRACKET.sub("", s) if units and _BRACKET.sub("", s).strip() else s
     return re.sub(r"\s+", "", bare).lower(), (units[-1].strip() if units else "")

@@ -202,3 +202,12 @@ def test_quantity_over_number_and_growth(catalogue: Catalogue, matcher: RegionMa
     assert v.issues == [] and v.summary["header_rows"] == 2
     assert table(v).to_dict() == {("620500", "patent_grants", 2022): 1690,
                                   ("620500", "patent_grants_growth", 2022): 8.2}
+
+
+def test_a_bilingual_yearbook_header_is_read_by_its_chinese(catalogue: Catalogue, matcher: RegionMatcher) -> None:
+    v = run_text("地　区 Region,专利申请量 Patent Applications,,专利授权量 Patents Granted,\n"
+                 ",合计 Total,其中：发明 Invention,合计 Total,其中：发明 Invention\n兰州,200,50,150,25\n",
+                 catalogue, matcher)
+    assert issues(v) == [] and v.summary["header_rows"] == 2
+    assert table(v)[("620100", "invention_patent_grants", 2022)] == 25
+    assert table(v)[("620100", "patent_applications", 2022)] == 200
