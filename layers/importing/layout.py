@@ -213,15 +213,16 @@ def _beside(col: Column, key: str, near: list[Column], indicators: dict[str, Ind
 
 
 def is_sub_header(below: list[Cell], cols: list[Column], indicators: dict[str, Indicator]) -> bool:
-    """The row under a header is its second line: blank (or role words such as 地区) under the region columns,
-    no figures, and at least one sub-header: 合计, 其中：发明, #发明, a year, an indicator name."""
+    """The row under a header is its second line: blank (or role words such as 地区) under the region, indicator
+    and other named columns, no figures, and at least one sub-header: 合计, 其中：发明, #发明, a year, an indicator."""
     role_words = set().union(*ROLES.values())
     found = False
     for i, cell in enumerate(below):
         key = header_key(cell)[0]
         if not key or (key in role_words and key not in SUBTOTAL):
             continue
-        if (i < len(cols) and cols[i].role in IDENTIFYING) or (header_year(cell) is None and _is_figure(cell)):
+        under_role = i < len(cols) and cols[i].role not in (*VALUED, "blank")  # 地区, 指标, 年份 ... : data
+        if under_role or (header_year(cell) is None and _is_figure(cell)):
             return False
         found = found or key in SUBTOTAL or part_stem(key) is not None or header_year(cell) is not None \
             or key in indicators or measure_kind(key) is not None

@@ -211,3 +211,9 @@ def test_a_bilingual_yearbook_header_is_read_by_its_chinese(catalogue: Catalogue
     assert issues(v) == [] and v.summary["header_rows"] == 2
     assert table(v)[("620100", "invention_patent_grants", 2022)] == 25
     assert table(v)[("620100", "patent_applications", 2022)] == 200
+
+
+def test_a_data_row_under_a_long_header_is_never_taken_for_a_second_header_line(catalogue: Catalogue,
+                                                                                  matcher: RegionMatcher) -> None:
+    v = run_text("地区,指标,年份,数值\n,专利授权量,2022,\n兰州,专利授权量,2022,3\n", catalogue, matcher)
+    assert v.summary["header_rows"] == 1 and issues(v) == [(2, None, "unknown_region")]  # a row with no name
