@@ -39,12 +39,15 @@ MEASURES = {"growth": {"比上年增长", "比上年增长率", "比上年增减
                        "增速", "增幅", "±", "growth", "yoy"},
             "share": {"占全省比重", "占全省的比重", "占全省比例", "占全省", "比重", "占比", "份额", "share"}}
 _PART = re.compile(r"^(?:其中|内:|#+)[:]?")  # 其中：发明 / 其中:发明 / 其中发明专利 / #发明, after NFKC
+_BILINGUAL = re.compile(r"^(.*[\u3400-\u9fff][^A-Za-z]*?)\s+[A-Za-z][A-Za-z0-9\s.,&'()/%:-]*$", re.S)
 _UNIT_LINE = re.compile(r"(?:计量)?单位[:]\s*([^()\s]+)")
 
 
 def header_key(cell: Cell) -> tuple[str, str]:
-    """(normalised header, unit in brackets): '专利申请量（件）' -> ('专利申请量', '件')."""
+    """(normalised header, unit in brackets): '专利申请量（件）' -> ('专利申请量', '件'); a bilingual yearbook header
+    is read by its Chinese: '地 区 Region' -> '地区', '合计 Total' -> '合计' ('PCT申请量' stays whole)."""
     s = unicodedata.normalize("NFKC", "" if cell is None else str(cell)).strip()
+    s = _BILINGUAL.sub(r"\1", s)
     units = _BRACKET.findall(s)
     bare = _BRACKET.sub("", s) if units and _BRACKET.sub("", s).strip() else s
     return re.sub(r"\s+", "", bare).lower(), (units[-1].strip() if units else "")
@@ -210,15 +213,16 @@ def _beside(col: Column, key: str, near: list[Column], indicators: dict[str, Ind
 
 
 def is_sub_header(below: list[Cell], cols: list[Column], indicators: dict[str, Indicator]) -> bool:
-    """The row under a header is its second line: blank (or role words such as 地区) under the region columns,
-    no figures, and at least one sub-header: 合计, 其中：发明, #发明, a year, an indicator name."""
+    """The row under a header is its second line: blank (or role words such as 地区) under the region, indicator
+    and other named columns, no figures, and at least one sub-header: 合计, 其中：发明, #发明, a year, an indicator."""
     role_words = set().union(*ROLES.values())
     found = False
     for i, cell in enumerate(below):
         key = header_key(cell)[0]
         if not key or (key in role_words and key not in SUBTOTAL):
             continue
-        if (i < len(cols) and cols[i].role in IDENTIFYING) or (header_year(cell) is None and _is_figure(cell)):
+        under_role = i < len(cols) and cols[i].role not in (*VALUED, "blank")  # 地区, 指标, 年份 ... : data
+        if under_role or (header_year(cell) is None and _is_figure(cell)):
             return False
         found = found or key in SUBTOTAL or part_stem(key) is not None or header_year(cell) is not None \
             or key in indicators or measure_kind(key) is not None

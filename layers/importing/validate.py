@@ -173,16 +173,25 @@ def _check_header(ctx: _Context, allowed: str) -> None:
 
 
 def _check_table_unit(ctx: _Context) -> None:
-    """The unit line above the header (单位：件) must be the unit of every count or amount column that states none
-    of its own: 万件 or 万元 would load figures 10,000 times too small. Rates usually keep their own unit."""
+    """The unit line above the header (单位：件) must not scale the counts and amounts that state no unit of their
+    own: under 单位：万件 or 万元 the figures would load 10,000 times too small or large. Another word for the same
+    thing (项 for 件) passes; rates usually keep their own unit."""
     lay = ctx.layout
     if not lay.units or lay.unit_row is None:
         return
     by_option = ctx.catalogue.indicators.get(ctx.options.indicator or "")
     for c in lay.of("by_year") + lay.of("by_indicator") + lay.of("value"):
         ind = c.indicator or (by_option if not lay.of("indicator") else None)
-        if ind is not None and ind.additive and not c.unit and not any(_same_unit(u, ind) for u in lay.units):
+        if ind is None or not ind.additive or c.unit or any(_same_unit(u, ind) for u in lay.units):
+            continue
+        if any(_unscaled(u) == _unscaled(ind.unit) for u in lay.units):
             ctx.add(lay.unit_row + 1, c.header, "unit_mismatch", text="、".join(lay.units), unit=ind.unit)
+
+
+def _unscaled(unit: str) -> str:
+    """万件 -> 件, 亿元 -> 元: the unit without its multiplier."""
+    u = header_key(unit)[0]
+    return u.lstrip("十百千万亿") if len(u) > 1 else u
 
 
 def _check_indicator(ctx: _Context, row: int | None, column: str | None, ind: Indicator | None, text: str) -> bool:

@@ -157,6 +157,11 @@ def test_the_unit_line_above_the_header_is_checked(catalogue: Catalogue, matcher
     wan = run_text("各市州专利申请量\n单位：万件\n地区,专利申请量,专利授权量\n兰州,1.4,1.0\n", catalogue, matcher)
     assert issues(wan) == [(2, "专利申请量", "unit_mismatch"), (2, "专利授权量", "unit_mismatch")]
     assert "万件" in wan.issues[0].problem
+    money = run_text("单位：万元\n地区,知识产权质押融资年度金额\n兰州,52000\n", catalogue, matcher)
+    assert issues(money) == [(1, "知识产权质押融资年度金额", "unit_mismatch")] and "亿元" in money.issues[0].problem
+    # 项 for 件 is another word for the same count, not a multiplier: loaded
+    xiang = run_text("单位：项\n地区,专利授权量\n兰州,9874\n", catalogue, matcher)
+    assert issues(xiang) == [] and table(xiang)[("620100", "patent_grants", 2022)] == 9874
     # the unit in a title, two units listed, a rate with its own unit: all fine
     ok = run_text("各市州专利情况（单位：件、件/万人）\n地区,专利申请量,每万人口高价值发明专利拥有量（件/万人）\n"
                   "兰州,14210,20.5\n", catalogue, matcher)
@@ -197,3 +202,18 @@ def test_quantity_over_number_and_growth(catalogue: Catalogue, matcher: RegionMa
     assert v.issues == [] and v.summary["header_rows"] == 2
     assert table(v).to_dict() == {("620500", "patent_grants", 2022): 1690,
                                   ("620500", "patent_grants_growth", 2022): 8.2}
+
+
+def test_a_bilingual_yearbook_header_is_read_by_its_chinese(catalogue: Catalogue, matcher: RegionMatcher) -> None:
+    v = run_text("地　区 Region,专利申请量 Patent Applications,,专利授权量 Patents Granted,\n"
+                 ",合计 Total,其中：发明 Invention,合计 Total,其中：发明 Invention\n兰州,200,50,150,25\n",
+                 catalogue, matcher)
+    assert issues(v) == [] and v.summary["header_rows"] == 2
+    assert table(v)[("620100", "invention_patent_grants", 2022)] == 25
+    assert table(v)[("620100", "patent_applications", 2022)] == 200
+
+
+def test_a_data_row_under_a_long_header_is_never_taken_for_a_second_header_line(catalogue: Catalogue,
+                                                                                  matcher: RegionMatcher) -> None:
+    v = run_text("地区,指标,年份,数值\n,专利授权量,2022,\n兰州,专利授权量,2022,3\n", catalogue, matcher)
+    assert v.summary["header_rows"] == 1 and issues(v) == [(2, None, "unknown_region")]  # a row with no name
