@@ -232,11 +232,11 @@ TEMPLATE = ("{{ 'EVAL' ~ 'UATED' }}",
 EVALUATED = ("EVALUATED", "CHK 49", "uid=", "gid=", "Z9qZ9qZ9qZ9q")
 HOSTILE_NAMES = {  # adcode -> (name_zh, name_en)
     "620102": ("城关区" + XSS[0] + TEMPLATE[0], "Chengguan " + XSS[1] + TEMPLATE[1]),
-    "620100": ("兰州市" + XSS[2] + TEMPLATE[2], "Lanzhou " + XSS[0] + TEMPLATE[3]),
-    "620982": ("敦煌市" + XSS[1] + TEMPLATE[4], "Dunhuang " + XSS[2] + TEMPLATE[0]),
+    "620100": ("兰州市" + XSS[2] + TEMPLATE[4], "Lanzhou " + XSS[0] + TEMPLATE[3]),
+    "620982": ("敦煌市" + XSS[1] + TEMPLATE[2], "Dunhuang " + XSS[2] + TEMPLATE[0]),
 }
 HOSTILE_YEAR = 2019  # population 2019: every county but three (620982 among them, so the legend names it)
-HOSTILE_SOURCE = "统计公报 " + XSS[0] + XSS[1] + " " + TEMPLATE[0] + TEMPLATE[1] + TEMPLATE[2]
+HOSTILE_SOURCE = "统计公报 " + XSS[0] + XSS[1] + TEMPLATE[0]  # the probe's own payload: test_template_injection
 HOSTILE_NOTE, HOSTILE_UNIT = XSS[1] + TEMPLATE[3], XSS[2] + TEMPLATE[2]
 
 

@@ -38,6 +38,7 @@ class Indicator(BaseModel):
     centre: float | None = None  # a diverging map centres its colours here ("on track")
     upload: bool = True  # False: purely computed, a planner's file may not carry it
     aliases: list[str] = []  # other names planners head their columns with (专利申请量)
+    part_of: str | None = None  # the indicator this one is a part of (发明专利申请量 of 专利申请受理量)
 
     @property
     def additive(self) -> bool:
@@ -65,6 +66,10 @@ class Catalogue(BaseModel):
             needed = {"ratio": (ind.numerator, ind.denominator)}.get(ind.derive or "", (ind.base,))
             if ind.derive and not all(n in self.indicators for n in needed):
                 raise ValueError(f"indicator {ind.id}: inputs {needed} must be catalogue ids")
+            whole = self.indicators.get(ind.part_of or "")
+            if ind.part_of is not None and (whole is None or (whole.kind, whole.unit) != (ind.kind, ind.unit)):
+                raise ValueError(f"indicator {ind.id}: part_of {ind.part_of!r} must be a catalogue id of the same "
+                                 "kind and unit")
 
     def get(self, indicator_id: str) -> Indicator:
         """The indicator, or an error naming the allowed ids."""

@@ -82,3 +82,27 @@ def check_parents(ctx: _Context) -> None:
         if len(vals) == len(kids) and abs(sum(vals) - x.value) > _tolerance([*vals, x.value]) + 1e-9:
             ctx.add(x.row, x.column, "parent_mismatch", "warning", region=ctx.matcher.units[adcode][0].name_zh,
                     value=number(x.value, 4), sum=number(sum(vals), 4))
+
+
+def check_parts(ctx: _Context) -> None:
+    """On each row, the parts a file gives against their whole (发明 / 实用新型 / 外观设计 under 专利申请量):
+    all of them must add up to it, and no part may exceed it (a shifted column). Warnings: the whole is loaded."""
+    by_key = {(x.adcode, x.indicator.id, x.year): x for x in ctx.loaded}
+    parts_of: dict[str, list[str]] = {}
+    for ind in ctx.catalogue.indicators.values():
+        if ind.part_of:
+            parts_of.setdefault(ind.part_of, []).append(ind.id)
+    for (adcode, ind_id, year), whole in by_key.items():
+        parts = [by_key[(adcode, p, year)] for p in parts_of.get(ind_id, ()) if (adcode, p, year) in by_key]
+        if not parts:
+            continue
+        region, name, total = ctx.matcher.units[adcode][0].name_zh, ctx.name(whole.indicator), number(whole.value, 4)
+        got = sum(p.value for p in parts)
+        over = next((p for p in parts if p.value > whole.value), None)
+        if over is not None:
+            ctx.add(over.row, over.column, "part_exceeds_whole", "warning", region=region, year=year, whole=name,
+                    total=total, part=ctx.name(over.indicator), value=number(over.value, 4))
+        elif len(parts) == len(parts_of[ind_id]) and abs(got - whole.value) > _tolerance(
+                [*(p.value for p in parts), whole.value]) + 1e-9:
+            ctx.add(whole.row, whole.column, "parts_mismatch", "warning", region=region, year=year, whole=name,
+                    total=total, parts="、".join(ctx.name(p.indicator) for p in parts), sum=number(got, 4))

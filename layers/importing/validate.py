@@ -15,7 +15,7 @@ from layers.importing.layout import Column, Layout, find_layout, header_key, ind
 from layers.importing.regions import Match, RegionMatcher
 from layers.importing.report import Issue, Options, Validated
 from layers.importing.table import Cell, Table
-from layers.importing.totals import check_parents, check_totals, is_total
+from layers.importing.totals import check_parents, check_parts, check_totals, is_total
 from layers.importing.values import EARLIEST_YEAR, looks_like_formula, parse_number, parse_year, text_problem, visible
 
 NOTE_STARTS = ("注", "说明", "备注", "数据来源", "资料来源", "来源", "填报", "制表", "审核", "单位:", "单位：")
@@ -104,16 +104,17 @@ def validate(table: Table, catalogue: Catalogue, matcher: RegionMatcher, options
     ctx = _Context(table, layout, catalogue, matcher, options, indicators=indicators)
     allowed = ", ".join(i.id for i in catalogue.indicators.values() if i.upload)
     for code, fmt in layout.problems:
-        ctx.add(layout.header_row + 1, None, code, "error", None, **({"allowed": allowed} | fmt))
+        ctx.add(layout.data_row, None, code, "error", None, **({"allowed": allowed} | fmt))
     _check_header(ctx, allowed)
     if not any(i.severity == "error" for i in ctx.issues):
-        data_rows = range(layout.header_row + 1, len(table.rows))
+        data_rows = range(layout.data_row, len(table.rows))
         for n, r in enumerate(data_rows):
             _read_row(ctx, r, allowed)
             if progress is not None and (n % 500 == 0 or n == len(data_rows) - 1):
                 progress(n + 1, len(data_rows))
         check_totals(ctx)
         check_parents(ctx)
+        check_parts(ctx)
         if not ctx.loaded and not ctx.issues:
             ctx.add(None, None, "no_rows")
     obs = pd.DataFrame([{"adcode": x.adcode, "indicator": x.indicator.id, "year": x.year, "value": x.value,
@@ -126,8 +127,8 @@ def validate(table: Table, catalogue: Catalogue, matcher: RegionMatcher, options
         lvl = ctx.matcher.units[a][0].level
         levels[lvl] = levels.get(lvl, 0) + 1
     summary |= {
-        "layout": layout.form, "header_row": layout.header_row + 1,
-        "data_rows": len(table.rows) - layout.header_row - 1,
+        "layout": layout.form, "header_row": layout.header_row + 1, "header_rows": layout.header_rows,
+        "data_rows": len(table.rows) - layout.data_row,
         "observations": len(obs), "regions": int(obs.adcode.nunique()), "levels": levels,
         "indicators": sorted(set(obs.indicator)), "years": sorted({int(y) for y in obs.year}),
         "errors": sum(i.severity == "error" for i in ctx.issues),
@@ -138,11 +139,13 @@ def validate(table: Table, catalogue: Catalogue, matcher: RegionMatcher, options
 
 
 def _check_header(ctx: _Context, allowed: str) -> None:
-    lay, opts, row = ctx.layout, ctx.options, ctx.layout.header_row + 1
-    for c in lay.of("by_year"):
+    lay, opts, row = ctx.layout, ctx.options, ctx.layout.data_row  # the header's last line, 1-based
+    for c in (c for c in lay.columns if c.year is not None):
         if not EARLIEST_YEAR <= (c.year or 0) <= ctx.latest:
             ctx.add(row, c.header, "year_out_of_range", fix=t("imp_year_fix", opts.lang), text=c.header,
                     earliest=EARLIEST_YEAR, latest=ctx.latest)
+    for c in lay.of("measure"):
+        ctx.add(row, c.header, "measure_column", "warning", header=c.header)
     for c in lay.of("unknown"):
         severity = "error" if lay.form == "by_indicator" else "warning"
         code = "unknown_indicator" if severity == "error" else "unknown_column"
@@ -160,11 +163,35 @@ def _check_header(ctx: _Context, allowed: str) -> None:
             ctx.add(None, "indicator", "unknown_indicator", text=opts.indicator, allowed=allowed)
         else:
             _check_indicator(ctx, None, "indicator", ind, opts.indicator)
-    if lay.form in ("long", "by_indicator") and not lay.of("year") and opts.year is None:
+    undated = lay.form == "long" or any(c.year is None for c in lay.of("by_indicator"))
+    if undated and not lay.of("year") and opts.year is None:
         ctx.add(row, None, "need_year")
+    _check_table_unit(ctx)
     if opts.year is not None and not EARLIEST_YEAR <= opts.year <= ctx.latest:
         ctx.add(None, "year", "year_out_of_range", fix=t("imp_year_fix", opts.lang), text=opts.year,
                 earliest=EARLIEST_YEAR, latest=ctx.latest)
+
+
+def _check_table_unit(ctx: _Context) -> None:
+    """The unit line above the header (单位：件) must not scale the counts and amounts that state no unit of their
+    own: under 单位：万件 or 万元 the figures would load 10,000 times too small or large. Another word for the same
+    thing (项 for 件) passes; rates usually keep their own unit."""
+    lay = ctx.layout
+    if not lay.units or lay.unit_row is None:
+        return
+    by_option = ctx.catalogue.indicators.get(ctx.options.indicator or "")
+    for c in lay.of("by_year") + lay.of("by_indicator") + lay.of("value"):
+        ind = c.indicator or (by_option if not lay.of("indicator") else None)
+        if ind is None or not ind.additive or c.unit or any(_same_unit(u, ind) for u in lay.units):
+            continue
+        if any(_unscaled(u) == _unscaled(ind.unit) for u in lay.units):
+            ctx.add(lay.unit_row + 1, c.header, "unit_mismatch", text="、".join(lay.units), unit=ind.unit)
+
+
+def _unscaled(unit: str) -> str:
+    """万件 -> 件, 亿元 -> 元: the unit without its multiplier."""
+    u = header_key(unit)[0]
+    return u.lstrip("十百千万亿") if len(u) > 1 else u
 
 
 def _check_indicator(ctx: _Context, row: int | None, column: str | None, ind: Indicator | None, text: str) -> bool:

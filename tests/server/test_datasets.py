@@ -218,3 +218,50 @@ def test_adcode_and_name_that_disagree_get_a_report_line(client: TestClient, db:
     en = post(client, "slip.csv", data, dry_run="true", lang="en").json()["report"][0]  # type: ignore[attr-defined]
     assert en["problem"] == "Code 620102 is 城关区, but the name says '七里河区'" and "620103" in en["suggestion"]
     assert fingerprint(db) == before
+
+
+def test_yearbook_two_level_table_dry_run_then_commit(client: TestClient, db: Path) -> None:
+    """A 甘肃发展年鉴-style table (GBK, title and unit lines, 专利申请量 over 合计 / 其中：发明, 兰　州, 全省 on
+    top, a note): each column lands on its indicator; 全省 is checked, never stored as the province's figure."""
+    before = fingerprint(db)
+    params = {"year": "2022", "level": "prefecture"}
+    r = post(client, "yearbook-2022-two-level.csv", dry_run="true", **params)
+    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    body = r.json()  # type: ignore[attr-defined]
+    assert body["rows"] == 56 and body["summary"]["header_rows"] == 2 and body["summary"]["totals_rows"] == 1
+    assert sorted(body["summary"]["indicators"]) == ["invention_patent_applications", "invention_patent_grants",
+                                                     "patent_applications", "patent_grants"]
+    assert [(x["row"], x["column"], x["code"], x["severity"]) for x in body["report"]] == [
+        (5, "专利授权量 / 其中：发明", "total_mismatch", "warning")]
+    assert fingerprint(db) == before
+    r = post(client, "yearbook-2022-two-level.csv", source="甘肃发展年鉴 2023 表12-8", **params)
+    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    assert r.json()["dataset_id"] == 5 and r.json()["rows"] == 56  # type: ignore[attr-defined]
+
+    def values(indicator: str) -> dict[str, dict[str, object]]:
+        vals = client.get(f"/api/values?indicator={indicator}&level=prefecture&year=2022").json()
+        return {v["adcode"]: v for v in vals["values"]}
+
+    inv_apps, inv_grants = values("invention_patent_applications"), values("invention_patent_grants")
+    assert inv_apps["620100"]["value"] == 4_906 and inv_grants["620100"]["value"] == 1_652
+    assert inv_grants["623000"]["value"] == 2 and inv_apps["620400"]["value"] == 302
+    assert inv_grants["620100"]["provenance"] == "published"
+    assert inv_grants["620100"]["source"] == "甘肃发展年鉴 2023 表12-8"
+    assert values("patent_applications")["620100"]["value"] == 14_210
+    assert values("patent_grants")["620100"]["value"] == 9_874
+    # the province: the sum of the 14 prefectures (2,124), computed; not the 全省 line's 2,179
+    prov = [v for v in client.get("/api/regions/620000").json()["values"]
+            if v["indicator"] == "invention_patent_grants" and v["year"] == 2022]
+    assert [(v["value"], v["derivation"] != "", v["illustrative"]) for v in prov] == [(2_124, True, False)]
+
+
+def test_yearbook_xlsx_with_merged_header_cells_dry_run(client: TestClient, db: Path) -> None:
+    before = fingerprint(db)
+    r = post(client, "yearbook-2023-by-kind.xlsx", dry_run="true", year="2023", level="prefecture")
+    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    body = r.json()  # type: ignore[attr-defined]
+    assert body["report"] == [] and body["rows"] == 14 * 8 and body["summary"]["sheet"] == "12-9"
+    assert set(body["summary"]["indicators"]) == {
+        "patent_applications", "invention_patent_applications", "utility_model_applications", "design_applications",
+        "patent_grants", "invention_patent_grants", "utility_model_grants", "design_grants"}
+    assert fingerprint(db) == before
