@@ -26,7 +26,7 @@ from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
 from server.middleware import SecuredFastAPI
-from server.routes import api, datasets, exports, pages, regions, search, views, zones
+from server.routes import api, datasets, exports, pages, regions, search, sources, views, zones
 from server.settings import Settings
 
 STATIC = resources.STATIC
@@ -39,7 +39,8 @@ def load_atlas(settings: Settings) -> Atlas:
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
-                 ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"))
+                 ZoneBook.load(settings.zones), map_approval=settings.map_approval,
+                 render_cache_bytes=settings.cache_bytes("renders"))
 
 
 async def trim_every(seconds: float) -> None:
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
     templating.configure(app.state.templates)
+    app.state.templates.env.globals["map_approval"] = settings.map_approval
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(zones.router)
     app.include_router(regions.router)
     app.include_router(search.router)
+    app.include_router(sources.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
     app.add_middleware(ResponseCache, max_bytes=settings.cache_bytes("responses"))

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
                         description="Zones and designations file (TOML), checked against the boundaries")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
     tile_attribution: str = Field("", description="Attribution shown for the tile layer")
+    map_approval: str = Field("", description="Map approval number (审图号) printed on every map, export and embed, "
+                              "e.g. \"GS(2024)1234号\"; empty: each map says it is schematic, not a standard map")
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors for pages, e.g. \"'self' https://intranet.example\"")
     max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")

@@ -55,6 +55,7 @@ class Atlas:
     tile_url: str | None = None
     tile_attribution: str = ""
     zones: ZoneBook = field(default_factory=ZoneBook.load)
+    map_approval: str = ""  # 审图号 printed on every map, export and embed; empty: each says it is schematic
     units: Units = field(init=False, repr=False)
     search_index: list[Entry] = field(init=False, repr=False)
     locator: SvgLocator = field(init=False, repr=False)

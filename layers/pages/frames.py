@@ -14,7 +14,7 @@ from layers.core.view import MapView, ResolvedView
 from layers.core.view import resolve as resolve_view
 from layers.pages.atlas import DEFAULT_LOD, Atlas
 from layers.render.charts import sparkline_column
-from layers.render.choropleth import MapText, build_map, classify_frame, join_values
+from layers.render.choropleth import MapText, build_map, classify_frame, join_values, map_caption
 from layers.render.folium_text import render_parts
 from layers.stats.snapshot import Snapshot
 
@@ -53,22 +53,24 @@ def _values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, 
     return rv, pd.DataFrame(joined[VALUE_COLUMNS])
 
 
-def render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, str]:
-    """Head, body and script of the view's Folium map, kept per (view, data version)."""
+def render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
+    """Head, body and script of the view's Folium map, its title, and its caption (the words placed around it),
+    kept per (view, data version)."""
     return atlas.memo(snap, "map", view, lambda: _render_map(atlas, snap, view))
 
 
-def _render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, str]:
+def _render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
     rv, joined = frame(atlas, snap, view)
     sparks = sparkline_column(joined, snap.observations, rv.indicator.id, view.lang)
     if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
         joined["tip_series"] = sparks
     classified, classes, fills = classify_frame(joined, view.scheme, view.k, centre=rv.indicator.centre)
     notes = map_notes(rv.indicator, view.level, snap.catalogue, view.lang)
-    m = build_map(classified, classes, fills, MapText(title(rv), view.lang, rv.indicator, notes),
-                  atlas.boundaries.neighbours(), atlas.tile_url, atlas.tile_attribution,
-                  zones=atlas.zone_overlay(view, list(joined.adcode)))
-    return render_parts(m) | {"title": title(rv)}
+    text = MapText(title(rv), view.lang, rv.indicator, notes, atlas.map_approval)
+    zones = atlas.zone_overlay(view, list(joined.adcode))
+    m = build_map(classified, classes, fills, text, atlas.boundaries.neighbours(), atlas.tile_url,
+                  atlas.tile_attribution, zones=zones)
+    return render_parts(m) | {"title": title(rv), "caption": map_caption(classified, classes, fills, text, zones)}
 
 
 def indicators(atlas: Atlas, snap: Snapshot) -> list[dict[str, Any]]:

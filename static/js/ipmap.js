@@ -111,16 +111,13 @@
     maps.forEach(function (a) { maps.forEach(function (b) { if (a !== b) a.map.sync(b.map); }); });
   }
 
-  // Keep the whole province in view, below the title box, whenever the frame changes size (an iframe, a
-  // phone turned), until the user moves the map. Synced maps move together, so only the first one fits.
+  // Keep the whole province in view whenever the frame changes size (an iframe, a phone turned), until the
+  // user moves the map. Nothing covers the map but Leaflet's controls, placed where Gansu leaves room (zoom and
+  // layers top right, scale bottom left). Synced maps move together, so only the first one fits.
   var fitting = false, moved = false;
   function fit(entry) {
-    var title = entry.map.getContainer().querySelector(".ipmap-titlebox");
-    var top = title ? title.offsetTop + title.offsetHeight : 0;
-    var box = entry.map.getSize();
-    if (top > box.y * 0.45) top = 0;  // a tiny frame: better the title over the map than no map
     fitting = true;
-    entry.map.fitBounds(entry.layer.getBounds(), { animate: false, paddingTopLeft: [4, top], paddingBottomRight: [4, 4] });
+    entry.map.fitBounds(entry.layer.getBounds(), { animate: false, padding: [6, 6] });
     fitting = false;
   }
   maps.forEach(function (entry) {
@@ -185,15 +182,40 @@
     show(data.years.indexOf(data.year));
   }
 
-  // Embed button: show the iframe snippet and copy it.
+  // Embed button: copy the iframe snippet, and say so where it is seen and where it is heard (aria-live).
   var copy = document.getElementById("ipmap-copy-embed");
   if (copy) {
+    var status = document.getElementById("ipmap-copy-status");
+    var say = function (key) {
+      if (!status) return;
+      status.textContent = "";
+      status.className = "copy-status " + key;
+      window.setTimeout(function () { status.textContent = status.getAttribute("data-" + key); }, 30);
+    };
     copy.addEventListener("click", function () {
       var area = document.getElementById("ipmap-embed-code");
+      area.focus();
       area.select();
-      if (navigator.clipboard) navigator.clipboard.writeText(area.value).catch(function () {});
+      var fallback = function () {
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        say(ok ? "copied" : "failed");
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(area.value).then(function () { say("copied"); }, fallback);
+      } else {
+        fallback();
+      }
     });
   }
+
+  // Zone hatching on demand: the key's switch shows the hatch patterns on that map's zone outlines.
+  document.querySelectorAll("input[data-zone-hatch]").forEach(function (box) {
+    var fig = box.closest(".ipmap-figure, .mapbox");
+    var apply = function () { if (fig) fig.classList.toggle("ipmap-hatch-on", box.checked); };
+    box.addEventListener("change", apply);
+    apply();
+  });
 
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });

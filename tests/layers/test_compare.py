@@ -15,6 +15,7 @@ from layers.pages.maps import ranking_for
 from layers.pages.series import region_series
 from layers.pages.timeline import timeline
 from layers.render.charts import chart_svg, sparkline_svg
+from layers.render.palettes import NO_DATA_FILL
 from layers.stats.change import base_year, diverging_classes, shared_classes
 from tests.conftest import newest
 
@@ -55,7 +56,7 @@ def test_a_unit_missing_a_year_has_no_change_not_zero(gappy_atlas: Atlas) -> Non
     cmp = compare(gappy_atlas, newest(gappy_atlas), MapView(indicator="pct_applications", year=2023, base_year=2016))
     assert cmp.diff is not None
     d = cmp.diff.frame.set_index("adcode")
-    assert d.loc["620821", "fill"] == "url(#ipmap-hatch)"
+    assert d.loc["620821", "fill"] == NO_DATA_FILL
     assert d["value"].notna().sum() == 87 - 2
 
 
@@ -104,7 +105,7 @@ def test_timeline_classes_are_fixed_across_years(years_atlas: Atlas, gappy_atlas
     vals = obs[(obs.indicator == IND) & obs.adcode.isin(years_atlas.level_adcodes("county"))]["value"]
     assert tl["classes"].lower == vals.min() and tl["classes"].bins[-1] == vals.max()
     fills = {f for unit in data["fills"].values() for f in unit}
-    assert len(fills - {"url(#ipmap-hatch)"}) == tl["classes"].k  # every class appears in some year
+    assert len(fills - {NO_DATA_FILL}) == tl["classes"].k  # every class appears in some year
     gappy = timeline(gappy_atlas, newest(gappy_atlas), MapView(indicator="pct_applications"))["data"]
     assert gappy["values"]["620821"] == [None] * 8
 

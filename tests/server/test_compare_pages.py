@@ -12,18 +12,18 @@ from tests.server.test_pages import EXTERNAL
 
 HTML = {"Accept": "text/html"}
 IND = "indicator=patent_applications"
-LEGEND = re.compile(r'<div id="html_control_(\w+)" class="ipmap-control ipmap-legend" hidden>(.*?)</div></div>')
+LEGEND = re.compile(r'<div class="ipmap-legend">(.*?)</div>\s*</figcaption>', re.S)
 
 
 def test_compare_page_has_three_maps_with_one_legend_for_both_years(years_client: TestClient) -> None:
     r = years_client.get(f"/compare?{IND}&year=2023&base_year=2016", headers=HTML)
     assert r.status_code == 200 and not EXTERNAL.search(r.text)
-    legends = [body for _, body in LEGEND.findall(r.text)]
+    legends = LEGEND.findall(r.text)
     assert len(legends) == 3
     rows = [re.findall(r'background:(#\w+)"></i>([^<]+)', lg) for lg in legends]
     assert rows[0] == rows[1] and rows[0] != rows[2]  # same classes, same colours; the change map its own
     assert "#f7f7f7" in legends[2] and "2016→2023" in r.text
-    assert "L.Map.Sync.js" in r.text and r.text.count('id="ipmap-hatch"') == 1
+    assert "L.Map.Sync.js" in r.text and r.text.count("<figure") == 3
     assert len(set(re.findall(r'id="(map_\w+)"', r.text))) == 3  # ids do not collide
 
 

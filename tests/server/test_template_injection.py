@@ -75,9 +75,9 @@ def test_pages_show_template_syntax_as_typed(tclient: TestClient, url: str) -> N
     assert "{{ 7*7 }}" in visible or "{%raw%}" in visible or "{# 表3" in visible, url
 
 
-def test_the_map_shows_the_source_exactly_in_title_tooltip_and_ranking(tclient: TestClient) -> None:
+def test_the_map_shows_the_source_exactly_in_source_line_tooltip_and_ranking(tclient: TestClient) -> None:
     page = assert_inert(tclient.get(f"/map?{VIEW}", headers=HTML).text)
-    assert SOURCE in page.text["ipmap-titlebox"]
+    assert SOURCE in page.text["ipmap-sources"]
     tips = ["".join(t.plain) for t in tooltips(page)]
     assert SOURCE in tips
     assert SOURCE in [attrs.get("title") for t, attrs in page.tags if t == "td"]
@@ -130,4 +130,4 @@ def test_template_syntax_in_the_source_field_alone_is_taken_and_shown(tclient: T
         assert page.status_code == 200
         parsed = Page(page.text)
         not_evaluated("".join(parsed.plain))
-        assert payload in parsed.text["ipmap-titlebox"]
+        assert payload in parsed.text["ipmap-sources"]

@@ -52,7 +52,7 @@ def test_a_typed_source_is_refused_or_shown_literally(rclient: TestClient, text:
         assert page.status_code == 200
         assert not [m for m in EVALUATED if m in page.text and m not in stored]
         parsed = Page(page.text)
-        assert stored in parsed.text["ipmap-titlebox"]
+        assert stored in parsed.text["ipmap-sources"]
         assert stored in ["".join(t.plain).strip() for t in tooltips(parsed)]
     exported = rclient.get(f"/export.csv?{VIEW}")
     assert exported.status_code == 200
