@@ -66,7 +66,7 @@ def test_embed_fits_small_frame_without_outside_requests(live_years: str, browse
     try:
         w.page.goto(f"{live_years}/embed?level=county&{IND}")
         w.page.wait_for_selector("path.leaflet-interactive")
-        assert w.page.locator(".ipmap-legend").is_visible() and w.page.locator(".ipmap-titlebox").is_visible()
+        assert w.page.locator(".ipmap-legend").is_visible() and w.page.locator(".ipmap-title").is_visible()
         assert w.page.evaluate("document.documentElement.scrollWidth") <= 480
         w.shot("embed-county-480x360")
         w.page.set_viewport_size({"width": 900, "height": 600})
