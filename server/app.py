@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)
+    app.state.csp = Policy(settings.frame_ancestors or "'self'", settings.tile_url,
+                           embed_frame_ancestors=settings.frame_ancestors or "*")
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
     templating.configure(app.state.templates)

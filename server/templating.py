@@ -49,12 +49,13 @@ def configure(templates: Jinja2Templates) -> None:
     templates.env.globals["lang_href"] = lang_href
 
 
-def render(request: Request, template: str, context: dict[str, Any]) -> Response:
-    """Render a template and return it with an ETag, and a CSP allowing exactly its maps' inline scripts.
+def render(request: Request, template: str, context: dict[str, Any], embed: bool = False) -> Response:
+    """Render a template and return it with an ETag, and a CSP allowing exactly its maps' inline scripts (and,
+    for an embed, framing by the sites the settings allow: any by default).
 
     The labels (`t`) follow the context's `lang`, so a page's data need not carry them.
     """
     context = {"t": labels(str(context.get("lang", "zh")))} | context
     html = request.app.state.templates.get_template(template).render({"request": request, **context})
-    csp = request.app.state.csp.header(context_script_hashes(context))
+    csp = request.app.state.csp.header(context_script_hashes(context), embed=embed)
     return cached(request, html, "text/html; charset=utf-8", headers={"Content-Security-Policy": csp})

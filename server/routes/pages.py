@@ -30,4 +30,4 @@ def map_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
 def embed(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The same map with no page chrome, for iframes; title, legend, source and date stay inside."""
     snap = snapshot_of(atlas, view.version, view.demo)
-    return render(request, "embed.html", maps.embed_page(atlas, snap, view))
+    return render(request, "embed.html", maps.embed_page(atlas, snap, view), embed=True)

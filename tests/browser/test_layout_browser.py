@@ -7,6 +7,10 @@ of its own map's panes: a title box, legend, zone key, Leaflet control, page tex
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -166,3 +170,40 @@ def test_copying_the_embed_code_says_so(live_server: str, desktop) -> None:  # n
     expect(status).to_have_text(re.compile(r".+"))  # (no wait_for_function: the page's CSP forbids its eval)
     assert status.inner_text() in ("✓ 已复制到剪贴板", "无法自动复制，代码已选中，请按 Ctrl+C") and status.is_visible()
     assert desktop.errors == []
+
+
+@contextmanager
+def other_site(html: str) -> Iterator[str]:
+    """Another origin (a briefing site) serving one page: the same machine, another port."""
+    body = html.encode()
+
+    class One(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), One)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def test_another_site_can_frame_the_embed_but_not_the_pages(live_server: str, desktop) -> None:  # noqa: ANN001
+    page = desktop.page
+    html = (f'<iframe id="embed" src="{live_server}/embed?level=prefecture" width="600" height="400"></iframe>'
+            f'<iframe id="page" src="{live_server}/map?level=prefecture" width="600" height="400"></iframe>')
+    with other_site(html) as url:
+        page.goto(url)
+        embed = page.frame_locator("#embed")
+        embed.locator("path.leaflet-interactive").first.wait_for()
+        assert embed.locator("path.leaflet-interactive").count() == 14
+        framed = page.locator("#page").element_handle().content_frame()
+        assert framed is not None and not framed.url.startswith(live_server)  # the page itself is refused: an error
