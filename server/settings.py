@@ -29,8 +29,8 @@ class Settings(BaseSettings):
     map_approval: str = Field("", description="Map approval number (审图号) printed on every map, export and embed, "
                               "e.g. \"GS(2024)1234号\"; empty: each map says it is schematic, not a standard map")
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
-    frame_ancestors: str | None = Field(None, description="CSP frame-ancestors, e.g. \"'self' https://intranet.example\"; "
-                                        "unset: pages 'self' and /embed any site; set: pages and /embed alike")
+    frame_ancestors: str | None = Field(None, description="CSP frame-ancestors, e.g. \"'self' https://intranet.example\""
+                                        "; unset: pages 'self' and /embed any site; set: pages and /embed alike")
     max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")
     cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker: 3/7 rendered maps and exports, "
                           "2/7 whole responses, 2/7 compressed bodies (0 keeps nothing)")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from layers.pages import briefing, compare, timeline
+from layers.pages import briefing, compare, landing, timeline
 from layers.pages.series import region_series
 from server.caching import cached, cached_json
 from server.deps import AtlasDep, VersionQ, ViewDep, snapshot_of
@@ -22,6 +22,8 @@ Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Language of labels
 def compare_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """Two years (and their change) or two indicators side by side, one classification, synced pan and zoom."""
     snap = snapshot_of(atlas, view.version, view.demo)
+    if (choice := landing.one_year(atlas, snap, view, "compare", str(request.base_url))) is not None:
+        return render(request, "one_year.html", choice)
     return render(request, "compare.html", compare.compare_page(atlas, snap, view, str(request.base_url)))
 
 
@@ -29,6 +31,8 @@ def compare_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
 def timeline_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The view's indicator over every year it has, one classification for all years, with a year slider."""
     snap = snapshot_of(atlas, view.version, view.demo)
+    if (choice := landing.one_year(atlas, snap, view, "timeline", str(request.base_url))) is not None:
+        return render(request, "one_year.html", choice)
     return render(request, "timeline.html", timeline.timeline_page(atlas, snap, view, str(request.base_url)))
 
 

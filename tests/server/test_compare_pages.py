@@ -27,8 +27,14 @@ def test_compare_page_has_three_maps_with_one_legend_for_both_years(years_client
     assert len(set(re.findall(r'id="(map_\w+)"', r.text))) == 3  # ids do not collide
 
 
-def test_compare_needs_an_earlier_year(client: TestClient) -> None:
-    r = client.get("/compare?indicator=population", headers=HTML)
+def test_one_year_indicator_lands_on_a_choice_not_a_404(client: TestClient) -> None:
+    for page in ("compare", "timeline"):
+        r = client.get(f"/{page}?level=county", headers=HTML)  # population: the 2020 census only
+        assert r.status_code == 200 and "常住人口只有 2020 年的数据" in r.text
+        assert f'href="/{page}?level=county&amp;indicator=patent_applications"' in r.text
+    r = client.get("/timeline?level=county&lang=en", headers=HTML)
+    assert r.status_code == 200 and "Resident population has data for 2020 only" in r.text
+    r = client.get("/compare?indicator=population&base_year=2019", headers=HTML)  # a year it does not have
     assert r.status_code == 404 and "base_year" in r.text
 
 
