@@ -321,6 +321,7 @@ MESSAGES.update({
 MESSAGES.update({
     "computed": {"zh": "计算", "en": "Computed"},
     "computed_how": {"zh": "计算方法", "en": "how values are computed"},
+    "computed_print": {"zh": "（含计算值，算法见本站“资料来源”页）", "en": " (some values computed: see the site's Sources page)"},
     "unit_label": {"zh": "单位", "en": "Unit"},
     "datum_short": {"zh": "坐标 WGS84", "en": "WGS84"},
     "schematic_map": {"zh": "示意图，非标准地图", "en": "Schematic map, not a standard map"},

@@ -15,6 +15,7 @@ from layers.pages.atlas import Atlas
 from layers.pages.maps import ranking_for
 from layers.render.choropleth import classify_frame
 from layers.render.image import ExportData, ExportOptions, Format, Overlay, ZoneLayer, render
+from layers.render.legend import centre_label
 from layers.render.tables import to_csv, to_xlsx
 from layers.render.zone_layer import STYLES
 from layers.stats.snapshot import Snapshot
@@ -41,7 +42,9 @@ def export_data(atlas: Atlas, snap: Snapshot, view: MapView) -> ExportData:
         legend_title=rv.indicator.name_en if lang == "en" else rv.indicator.name_zh,
         unit=rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         sources=sorted(set(frame["source"].dropna())), lang=lang, illustrative=bool(frame["illustrative"].any()),
-        notes=notes, neighbours=atlas.boundaries.neighbours(),
+        notes=notes, neighbours=atlas.boundaries.neighbours(), approval=atlas.map_approval,
+        subtitle=rv.indicator.description_en if lang == "en" else rv.indicator.description_zh,
+        centre_label=centre_label(rv.indicator, lang) if rv.indicator.centre is not None else "",
     )
 
 
