@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from layers.core.fmt import number, qualified
 from layers.core.i18n import t
+from layers.core.sources import tooltip_source
 from server.caching import cached
 from server.csp import context_script_hashes
 
@@ -47,6 +48,7 @@ def configure(templates: Jinja2Templates) -> None:
     templates.env.filters["percent"] = percent
     templates.env.filters["qualified"] = lambda v, q="=": qualified(v, q or "=")
     templates.env.globals["lang_href"] = lang_href
+    templates.env.filters["source_words"] = tooltip_source  # a value's source as people name it (layers.core.sources)
 
 
 def render(request: Request, template: str, context: dict[str, Any], embed: bool = False) -> Response:
