@@ -141,18 +141,24 @@ def render(out: Path,
            scheme: Annotated[str, typer.Option()] = "quantiles",
            k: Annotated[int, typer.Option()] = 5,
            lang: Annotated[str, typer.Option()] = "zh") -> None:
-    """Write a standalone map HTML file (it still loads Leaflet from /static, so serve it beside the app)."""
+    """Write a standalone map HTML file, laid out as the embed (it still loads Leaflet and the styles from /static,
+    so serve it beside the app)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from geo.resources import TEMPLATES
+    from layers.core.i18n import t
     from layers.core.view import MapView
-    from layers.pages.frames import render_map
+    from layers.pages.maps import embed_page
     from server.app import load_atlas
     from server.deps import snapshot_of
 
     atlas = load_atlas(_settings())
     view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "scheme": scheme, "k": k,
                                    "lang": lang})
-    parts = render_map(atlas, snapshot_of(atlas, None), view)
-    out.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{parts['head']}</head><body>{parts['body']}"
-                   f"<script>{parts['script']}</script></body></html>", encoding="utf-8")
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    html = env.get_template("embed.html").render(embed_page(atlas, snapshot_of(atlas, None), view)
+                                                 | {"t": lambda key, **kw: t(key, lang, **kw)})
+    out.write_text(html, encoding="utf-8")
     typer.echo(f"wrote {out}")
 
 

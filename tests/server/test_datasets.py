@@ -183,7 +183,8 @@ def test_illustrative_data_is_watermarked_through_derived_maps(client: TestClien
     vals = client.get("/api/values?indicator=patent_applications_per_10k&level=county&year=2022").json()
     assert vals["illustrative"] is True and all(v["illustrative"] for v in vals["values"])
     page = client.get("/map?level=county&indicator=patent_applications_per_10k&year=2022", headers=HTML).text
-    assert page.count("示意数据，非真实统计") >= 3  # title box, legend, watermark
+    assert page.count("示意数据，非真实统计") >= 2  # the flag under the title and the watermark over the map
+    assert "县级专利数为示意数据" in page  # and the source line says which figures
     assert "兰州新区（620171）" in page  # the New Area rule on every county per-10k map
     # a real county per-10k figure exists (玉门 2016), so the made-up progress map is the demonstration's
     en = client.get("/map?level=county&indicator=invention_patents_per_10k_progress&lang=en&demo=true",
