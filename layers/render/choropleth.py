@@ -17,6 +17,7 @@ from layers.core.i18n import t
 from layers.core.sources import tooltip_source
 from layers.render.controls import LayerRegistry, stable_ids
 from layers.render.features import feature_collection
+from layers.render.labels import add_labels
 from layers.render.legend import caption
 from layers.render.palettes import (
     DEFAULT_SEQUENTIAL,
@@ -147,6 +148,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
         smooth_factor=0.5,
     ).add_to(m)
     LayerRegistry(layer, role).add_to(m)  # type: ignore[arg-type]  # folium: add_to returns Element
+    add_labels(m, frame, text.lang)
     if zones is not None:
         zones.add_to(m, key=False)
         folium.LayerControl(position="topright", collapsed=True).add_to(m)
