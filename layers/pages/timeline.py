@@ -12,6 +12,7 @@ from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import view_page
+from layers.pages.year_rankings import rankings_by_year
 from layers.render.choropleth import MapText, build_map, classify_frame, map_caption
 from layers.render.folium_text import render_parts
 from layers.render.palettes import NO_DATA_FILL
@@ -76,8 +77,8 @@ def timeline(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, object]:
             "data": {"years": list(rv.years), "year": rv.year, **per_year,
                      "unit": esc(rv.indicator.unit_en if lang == "en" else rv.indicator.unit),
                      "no_data": esc(t("no_data", lang)), "rank_fmt": esc(t("rank_of", lang, rank="{rank}", n="{n}")),
-                     "locale": "en" if lang == "en" else "zh-CN"}}
-
+                     "locale": "en" if lang == "en" else "zh-CN",
+                     "rankings": rankings_by_year(atlas, snap, view, list(rv.years))}}
 
 
 def timeline_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, object]:

@@ -94,17 +94,20 @@
       if (btn.hasAttribute("data-asc-first")) desc = th.getAttribute("aria-sort") === "ascending";
       table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", desc ? "descending" : "ascending");
-      var body = table.tBodies[0];
-      var list = Array.prototype.slice.call(body.rows);
-      list.sort(function (a, b) {
-        var x = parseFloat(a.getAttribute("data-" + key)), y = parseFloat(b.getAttribute("data-" + key));
-        var xn = isNaN(x), yn = isNaN(y);
-        if (xn || yn) return xn === yn ? 0 : xn ? 1 : -1;
-        return desc ? y - x : x - y;
-      });
-      list.forEach(function (r) { body.appendChild(r); });
+      sortRows(table, key, desc);
     });
   });
+  function sortRows(table, key, desc) {
+    var body = table.tBodies[0];
+    var list = Array.prototype.slice.call(body.rows);
+    list.sort(function (a, b) {
+      var x = parseFloat(a.getAttribute("data-" + key)), y = parseFloat(b.getAttribute("data-" + key));
+      var xn = isNaN(x), yn = isNaN(y);
+      if (xn || yn) return xn === yn ? 0 : xn ? 1 : -1;
+      return desc ? y - x : x - y;
+    });
+    list.forEach(function (r) { body.appendChild(r); });
+  }
 
   // Compare page: every map follows the others' pan and zoom.
   if (maps.length > 1 && L.Map.prototype.sync) {
@@ -160,12 +163,48 @@
           p.tip_rank = r[i] === null ? "—" : data.rank_fmt.replace("{rank}", r[i]).replace("{n}", data.counts[i]);
         });
       });
+      rankYear(data.rankings && data.rankings[i]);
       label.textContent = String(year);
       slider.value = String(i);
       slider.setAttribute("aria-valuetext", String(year));
       var url = new URL(window.location.href);
       url.searchParams.set("year", String(year));
       window.history.replaceState(null, "", url.toString());
+    };
+    // The ranking follows the slider: each row's numbers (to sort by) and cell texts for the year shown, in
+    // the order the table is sorted (rank unless the reader chose another column).
+    var table = document.querySelector("table.ranking");
+    var KEYS = ["rank", "value", "change", "rank-change", "per10k", "share"];
+    var rankYear = function (year) {
+      if (!table || !year) return;
+      var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
+        var b = th.querySelector("button[data-sort]");
+        return b ? b.getAttribute("data-sort") : null;
+      });
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+        var row = year.rows[tr.getAttribute("data-adcode")];
+        KEYS.forEach(function (key, k) {
+          var n = row ? row[k] : null;
+          tr.setAttribute("data-" + key, n === null ? "" : String(n));
+          var c = heads.indexOf(key), cell = c < 0 ? null : tr.cells[c];
+          if (!cell) return;
+          var text = row ? row[KEYS.length + k] : "—";
+          if (key === "rank-change" && /^[▲▼]/.test(text)) {
+            var mark = document.createElement("span");
+            mark.className = text.charAt(0) === "▲" ? "up" : "down";
+            mark.setAttribute("aria-label", mark.className);
+            mark.textContent = text;
+            cell.textContent = "";
+            cell.appendChild(mark);
+          } else {
+            cell.textContent = text;
+          }
+        });
+      });
+      var help = document.querySelector("#ranking-title + .ranking-help");
+      if (help) help.textContent = year.help;
+      var th = table.querySelector("th[aria-sort]"), b = th && th.querySelector("button[data-sort]");
+      sortRows(table, b ? b.getAttribute("data-sort") : "rank", th ? th.getAttribute("aria-sort") === "descending" : false);
     };
     slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
     play.addEventListener("click", function () {

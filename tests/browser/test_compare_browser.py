@@ -59,6 +59,36 @@ def test_timeline_slider_restyles_units(live_years: str, desktop) -> None:  # no
     assert desktop.outside() == [] and desktop.errors == []
 
 
+def test_timeline_ranking_follows_the_slider(live_years: str, desktop) -> None:  # noqa: ANN001
+    page = desktop.page
+    page.goto(f"{live_years}/timeline?level=county&{IND}&lang=en")
+    page.wait_for_function("window.ipmapMaps && window.ipmapMaps.length === 1")
+    data = page.evaluate("JSON.parse(document.getElementById('ipmap-timeline-data').textContent)")
+    rows = "table.ranking tbody tr"
+
+    def table() -> list[list[str]]:
+        return page.locator(rows).evaluate_all("rs => rs.map(r => [r.dataset.adcode, r.cells[0].textContent.trim(),"
+                                               " r.cells[2].textContent.trim(), r.cells[3].textContent.trim()])")
+
+    latest = table()
+    page.locator("#ipmap-year").fill("0")  # 2016, the first year: no change to show
+    first = table()
+    values = {code: v[0] for code, v in data["values"].items() if v[0] is not None}
+    top = max(values, key=lambda code: values[code])
+    assert first[0][0] == top and first[0][1] == "1"  # the row order is 2016's ranking
+    assert first[0][2] == data["rankings"][0]["rows"][top][7]  # and its value is 2016's
+    assert {r[3] for r in first} == {"—"} and first != latest
+    assert "→" not in page.locator("#ranking-title + .ranking-help").inner_text()
+    ranks = page.locator(rows).evaluate_all("rs => rs.map(r => parseFloat(r.dataset.rank))")
+    assert ranks == sorted(ranks)
+    page.locator("th button[data-sort=value]").click()  # sorted by value, the next year keeps that order
+    page.locator("#ipmap-year").fill("3")
+    shown = page.locator(rows).evaluate_all("rs => rs.map(r => parseFloat(r.dataset.value))")
+    assert shown == sorted(shown, reverse=True)
+    assert "2018→2019" in page.locator("#ranking-title + .ranking-help").inner_text()
+    assert desktop.errors == []
+
+
 def test_embed_fits_small_frame_without_outside_requests(live_years: str, browser) -> None:  # noqa: ANN001
     from tests.browser.conftest import watch
 

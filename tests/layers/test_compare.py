@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from layers.core.errors import UnknownParameterError
+from layers.core.fmt import number
 from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
@@ -117,3 +118,19 @@ def test_series_svg_escapes_and_draws_target(years_atlas: Atlas) -> None:
     assert "<b>" not in svg and "&lt;b&gt;&amp;x" in svg
     assert sparkline_svg([2020], [1.0]) == ""
     assert sparkline_svg([2019, 2020], [1.0, 2.0], label='"x"').count("<polyline") == 1
+
+
+def test_timeline_ranking_follows_every_year(years_atlas: Atlas) -> None:
+    data = timeline(years_atlas, newest(years_atlas), MapView(indicator=IND))["data"]
+    rankings = data["rankings"]
+    assert [r["year"] for r in rankings] == data["years"]
+    first, last = rankings[0], rankings[-1]
+    assert first["base"] is None and all(row[2] is None and row[8] == "—" for row in first["rows"].values())
+    assert last["base"] == data["years"][-2] and f"{last['base']}→{last['year']}" in last["help"]
+    for i, year in enumerate(rankings):
+        top = min(year["rows"], key=lambda code: year["rows"][code][0] or 1e9)
+        values = {code: v[i] for code, v in data["values"].items() if v[i] is not None}
+        assert top == max(values, key=lambda code: values[code])  # rank 1 is that year's largest value
+        assert year["rows"][top][0] == 1 and year["rows"][top][6] == "1"
+        assert year["rows"][top][7] == number(values[top])  # the text the page shows for that year's value
+    assert rankings[0]["rows"] != rankings[-1]["rows"]
