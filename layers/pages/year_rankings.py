@@ -16,8 +16,8 @@ from layers.pages.atlas import Atlas
 from layers.pages.maps import ranking_for
 from layers.stats.snapshot import Snapshot
 
-KEYS = ("rank", "value", "change", "rank-change", "per10k", "share")  # the ranking's data-sort keys, in order
-COLUMNS = ("rank", "value", "change", "rank_change", "per_10k", "share")
+KEYS = ("rank", "value", "change", "change-pct", "rank-change", "per10k", "share")  # data-sort keys, in order
+COLUMNS = ("rank", "value", "change", "change_pct", "rank_change", "per_10k", "share")
 
 
 def _num(v: object) -> float | None:
@@ -36,14 +36,15 @@ def _rank_change(v: float | None) -> str:
 
 def cell_texts(nums: list[float | None], lang: str) -> list[str]:
     """What the ranking's cells say for one unit, in KEYS order, as the page template writes them."""
-    rank, value, change, rank_change, per_10k, share = nums
-    return [number(rank), t("no_data", lang) if value is None else number(value), _signed(change),
+    rank, value, change, change_pct, rank_change, per_10k, share = nums
+    pct = "—" if change_pct is None else ("+" if change_pct > 0 else "") + f"{change_pct:.1f}%"
+    return [number(rank), t("no_data", lang) if value is None else number(value), _signed(change), pct,
             _rank_change(rank_change), number(per_10k), "—" if share is None else number(share) + "%"]
 
 
 def rankings_by_year(atlas: Atlas, snap: Snapshot, view: MapView, years: list[int]) -> list[dict[str, Any]]:
     """For each year of the slider: its base year, the line above the table, and each unit's numbers and texts
-    ({adcode: [6 numbers, 6 texts]} in KEYS order)."""
+    ({adcode: [7 numbers, 7 texts]} in KEYS order)."""
     out = []
     for year in years:
         _, base, table = ranking_for(atlas, snap, view.model_copy(update={"year": year}))

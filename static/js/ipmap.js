@@ -174,7 +174,7 @@
     // The ranking follows the slider: each row's numbers (to sort by) and cell texts for the year shown, in
     // the order the table is sorted (rank unless the reader chose another column).
     var table = document.querySelector("table.ranking");
-    var KEYS = ["rank", "value", "change", "rank-change", "per10k", "share"];
+    var KEYS = ["rank", "value", "change", "change-pct", "rank-change", "per10k", "share"];
     var rankYear = function (year) {
       if (!table || !year) return;
       var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {

@@ -41,6 +41,14 @@ def test_ranking_row_and_map_select_each_other(live_years: str, desktop) -> None
     changes = page.locator("table.ranking tbody tr").evaluate_all(
         "rows => rows.map(r => parseFloat(r.dataset.change)).filter(v => !isNaN(v))")
     assert changes == sorted(changes, reverse=True) and len(changes) == 14
+    # and by % change on request, the column showing it
+    page.goto(f"{live_years}/compare?level=prefecture&{IND}&base_year=2016&year=2023")
+    page.locator("th button[data-sort=change-pct]").click()
+    pcts = page.locator("table.ranking tbody tr").evaluate_all(
+        "rows => rows.map(r => parseFloat(r.dataset.changePct)).filter(v => !isNaN(v))")
+    assert pcts == sorted(pcts, reverse=True) and len(pcts) == 14
+    first = page.locator("table.ranking tbody tr").first.locator("td").nth(4).inner_text()
+    assert first == f"{'+' if pcts[0] > 0 else ''}{pcts[0]:.1f}%"
     assert desktop.outside() == [] and desktop.errors == []
 
 
@@ -76,7 +84,7 @@ def test_timeline_ranking_follows_the_slider(live_years: str, desktop) -> None: 
     values = {code: v[0] for code, v in data["values"].items() if v[0] is not None}
     top = max(values, key=lambda code: values[code])
     assert first[0][0] == top and first[0][1] == "1"  # the row order is 2016's ranking
-    assert first[0][2] == data["rankings"][0]["rows"][top][7]  # and its value is 2016's
+    assert first[0][2] == data["rankings"][0]["rows"][top][8]  # and its value is 2016's
     assert {r[3] for r in first} == {"—"} and first != latest
     assert "→" not in page.locator("#ranking-title + .ranking-help").inner_text()
     ranks = page.locator(rows).evaluate_all("rs => rs.map(r => parseFloat(r.dataset.rank))")

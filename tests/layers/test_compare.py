@@ -125,12 +125,12 @@ def test_timeline_ranking_follows_every_year(years_atlas: Atlas) -> None:
     rankings = data["rankings"]
     assert [r["year"] for r in rankings] == data["years"]
     first, last = rankings[0], rankings[-1]
-    assert first["base"] is None and all(row[2] is None and row[8] == "—" for row in first["rows"].values())
+    assert first["base"] is None and all(row[2] is None and row[9] == "—" for row in first["rows"].values())
     assert last["base"] == data["years"][-2] and f"{last['base']}→{last['year']}" in last["help"]
     for i, year in enumerate(rankings):
         top = min(year["rows"], key=lambda code: year["rows"][code][0] or 1e9)
         values = {code: v[i] for code, v in data["values"].items() if v[i] is not None}
         assert top == max(values, key=lambda code: values[code])  # rank 1 is that year's largest value
-        assert year["rows"][top][0] == 1 and year["rows"][top][6] == "1"
-        assert year["rows"][top][7] == number(values[top])  # the text the page shows for that year's value
+        assert year["rows"][top][0] == 1 and year["rows"][top][7] == "1"
+        assert year["rows"][top][8] == number(values[top])  # the text the page shows for that year's value
     assert rankings[0]["rows"] != rankings[-1]["rows"]

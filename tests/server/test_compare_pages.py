@@ -27,6 +27,20 @@ def test_compare_page_has_three_maps_with_one_legend_for_both_years(years_client
     assert len(set(re.findall(r'id="(map_\w+)"', r.text))) == 3  # ids do not collide
 
 
+def test_compare_ranking_has_a_percent_change_column(years_client: TestClient) -> None:
+    r = years_client.get(f"/compare?{IND}&level=prefecture&year=2023&base_year=2016", headers=HTML)
+    assert '<button type="button" data-sort="change-pct">变化率</button>' in r.text
+    values = {v["adcode"]: v["value"] for v in years_client.get(f"/api/values?{IND}&level=prefecture&year=2023")
+              .json()["values"]}
+    before = {v["adcode"]: v["value"] for v in years_client.get(f"/api/values?{IND}&level=prefecture&year=2016")
+              .json()["values"]}
+    row = re.search(r'<tr data-adcode="620100"[^>]*data-change-pct="([-\d.e]+)"(.*?)</tr>', r.text, re.S)
+    assert row, "no % change on 兰州's row"
+    pct = (values["620100"] - before["620100"]) / before["620100"] * 100
+    assert abs(float(row.group(1)) - pct) < 1e-6  # the number it sorts by
+    assert f"{'+' if pct > 0 else ''}{pct:.1f}%</td>" in row.group(2)  # and the one it shows
+
+
 def test_one_year_indicator_lands_on_a_choice_not_a_404(client: TestClient) -> None:
     for page in ("compare", "timeline"):
         r = client.get(f"/{page}?level=county", headers=HTML)  # population: the 2020 census only
