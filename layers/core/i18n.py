@@ -351,6 +351,13 @@ MESSAGES.update({
 })
 
 
+# Leaflet's own controls, in the page's language (layers/render/control_text.py).
+MESSAGES.update({
+    "zoom_in": {"zh": "放大", "en": "Zoom in"},
+    "zoom_out": {"zh": "缩小", "en": "Zoom out"},
+    "map_layers": {"zh": "图层", "en": "Layers"},
+})
+
 def t(key: str, lang: str = "zh", **fmt: object) -> str:
     """The label in a language, falling back to Chinese; format fields filled in."""
     entry = MESSAGES[key]

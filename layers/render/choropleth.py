@@ -15,6 +15,7 @@ from layers.core.catalogue import Indicator
 from layers.core.fmt import esc, number
 from layers.core.i18n import t
 from layers.core.sources import tooltip_source
+from layers.render.control_text import name_controls
 from layers.render.controls import LayerRegistry, stable_ids
 from layers.render.features import feature_collection
 from layers.render.labels import add_labels
@@ -152,6 +153,7 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
     if zones is not None:
         zones.add_to(m, key=False)
         folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    name_controls(m, text.lang)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     stable_ids(m, id_prefix)
     return m

@@ -64,3 +64,16 @@ def test_county_names_appear_when_zoomed_in(live_server: str, desktop) -> None: 
     assert all(box[0] <= s[1] and s[3] <= box[2] and box[1] <= s[2] and s[4] <= box[3] for s in shown)
     desktop.shot("labels-county-zoomed")
     assert desktop.errors == []
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", ["放大", "缩小", "图层"]),
+                                             ("en", ["Zoom in", "Zoom out", "Layers"])])
+def test_leaflet_controls_in_the_page_language(live_server: str, desktop, lang: str,  # noqa: ANN001
+                                               words: list[str]) -> None:
+    page = desktop.page
+    page.goto(f"{live_server}/map?level=county&lang={lang}")
+    page.wait_for_selector(".leaflet-control-layers-toggle")
+    titles = [page.locator(sel).first.get_attribute(attr) for sel in (".leaflet-control-zoom-in",
+              ".leaflet-control-zoom-out", ".leaflet-control-layers-toggle") for attr in ("title", "aria-label")]
+    assert titles == [w for w in words for _ in range(2)]
+    assert desktop.errors == []

@@ -57,3 +57,11 @@ def test_label_points_skip_missing_names(atlas: Atlas) -> None:
     frame = atlas.boundaries.units("prefecture", 3).copy()
     frame.loc[frame.index[0], "name_zh"] = None
     assert len(label_points(frame, "zh")) == 13
+
+
+def test_leaflet_controls_speak_the_page_language(atlas: Atlas, catalogue: Catalogue) -> None:
+    for lang, words in (("zh", ["放大", "缩小", "图层"]), ("en", ["Zoom in", "Zoom out", "Layers"])):
+        _, _, script = labels_of(atlas, catalogue, "prefecture", lang)
+        found = re.search(r"words = (\{.*?\});", script)
+        keys = ("zoom_in", "zoom_out", "map_layers")
+        assert found and json.loads(found.group(1)) == dict(zip(keys, words, strict=True))
