@@ -64,7 +64,7 @@
       var on = tr.getAttribute("data-adcode") === adcode;
       tr.classList.toggle("selected", on);
       tr.setAttribute("aria-selected", on ? "true" : "false");
-      if (on && from === "map") tr.scrollIntoView({ block: "nearest" });
+      if (on && from === "map") reveal(tr);
     });
     if (from === "table") {
       var l = window.ipmapLayerFor(adcode);
@@ -73,6 +73,20 @@
     if (from) setUrlRegion(adcode);
   }
   window.ipmapSelect = select;
+
+  // A row chosen on the map is scrolled into view inside its own scrolling box (the panel beside the map on a
+  // wide screen), never by scrolling the page: on a phone the table is below the map, and scrolling there would
+  // take the map and the tapped unit's tooltip off the screen.
+  function reveal(tr) {
+    for (var box = tr.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(box).overflowY) && box.scrollHeight > box.clientHeight) {
+        var r = tr.getBoundingClientRect(), b = box.getBoundingClientRect();
+        if (r.top < b.top) box.scrollTop -= b.top - r.top;
+        else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
+        return;
+      }
+    }
+  }
 
   rows().forEach(function (tr) {
     tr.tabIndex = 0;
