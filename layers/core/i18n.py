@@ -356,6 +356,7 @@ MESSAGES.update({
     "zoom_in": {"zh": "放大", "en": "Zoom in"},
     "zoom_out": {"zh": "缩小", "en": "Zoom out"},
     "map_layers": {"zh": "图层", "en": "Layers"},
+    "applies_on_change": {"zh": "选择后地图随即更新。", "en": "The map updates as soon as you choose."},
 })
 
 def t(key: str, lang: str = "zh", **fmt: object) -> str:

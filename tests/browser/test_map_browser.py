@@ -55,8 +55,8 @@ def test_embed_and_phone(live_server: str, phone) -> None:  # noqa: ANN001
 def test_picker_opens_latest_year_of_a_new_indicator(live_server: str, desktop) -> None:  # noqa: ANN001
     page = desktop.page
     page.goto(f"{live_server}/map?level=prefecture&indicator=population&year=2020")
-    page.select_option("select[name=indicator]", "valid_invention_patents")
-    page.click("form.picker button[type=submit]")
+    page.select_option("select[name=indicator]", "valid_invention_patents")  # applies at once
+    page.wait_for_url("**indicator=valid_invention_patents**")
     page.wait_for_selector("path.leaflet-interactive")
     assert "year=" not in page.url and "indicator=valid_invention_patents" in page.url
     assert "2024" in page.locator(".ipmap-title").inner_text()
