@@ -17,8 +17,10 @@ from geo import resources
 from geo.boundaries import BoundarySet
 from layers.core.catalogue import Catalogue
 from layers.core.fmt import number
+from layers.core.memo import Memo
 from layers.core.zones import ZoneBook
 from layers.pages.atlas import Atlas
+from layers.render import features
 from layers.store.backends import open_store
 from layers.store.seed import ensure_seeded
 from server import allocator, errors, templating
@@ -38,8 +40,17 @@ def load_atlas(settings: Settings) -> Atlas:
     store = open_store(settings.database, settings.database_url)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
+    features.set_budget(settings.cache_bytes("geometry"))
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
-                 ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"))
+                 ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"),
+                 memo_cache_bytes=settings.cache_bytes("memo"))
+
+
+def cache_usage(app: FastAPI) -> dict[str, tuple[int, int]]:
+    """(entries, bytes) of every cache a worker keeps inside IPMAP_CACHE_MB, and of the few bounded by
+    construction outside it (snapshots of a few data versions, boundary GeoJSON)."""
+    return {"responses": app.state.kept.usage(), "compressed": app.state.compressed.usage(),
+            **app.state.atlas.cache_usage()}
 
 
 async def trim_every(seconds: float) -> None:
@@ -106,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
-    app.add_middleware(ResponseCache, max_bytes=settings.cache_bytes("responses"))
-    app.add_middleware(Compression, cache=BodyCache(settings.cache_bytes("compressed")))  # SecurityHeaders wraps all
+    app.state.kept = Memo(size=None, max_bytes=settings.cache_bytes("responses"))
+    app.state.compressed = BodyCache(settings.cache_bytes("compressed"))
+    app.add_middleware(ResponseCache, memo=app.state.kept)
+    app.add_middleware(Compression, cache=app.state.compressed)  # SecurityHeaders wraps all
     return app

@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo import resources
 
+CACHE_SHARES = {"renders": 3, "responses": 2, "compressed": 1, "memo": 1, "geometry": 1}
+
 
 class Settings(BaseSettings):
     """Settings for the server and CLI; tests build variants from explicit values."""
@@ -29,12 +31,13 @@ class Settings(BaseSettings):
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors for pages, e.g. \"'self' https://intranet.example\"")
     max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")
-    cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker: 3/7 rendered maps and exports, "
-                          "2/7 whole responses, 2/7 compressed bodies (0 keeps nothing)")
+    cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker, keys and headers included: "
+                          "3/8 rendered maps and exports, 2/8 whole responses, 1/8 compressed bodies, 1/8 values "
+                          "and zone overlays, 1/8 parsed geometry (0 keeps nothing)")
 
     trim_seconds: float = Field(30, ge=0, description="Seconds between giving freed memory back to the system "
                                 "(glibc malloc_trim); 0 never")
 
     def cache_bytes(self, share: str) -> int:
-        """The byte budget of one cache ("renders", "responses" or "compressed") out of cache_mb."""
-        return self.cache_mb * 1024 * 1024 * {"renders": 3, "responses": 2, "compressed": 2}[share] // 7
+        """The byte budget of one cache ("renders", "responses", "compressed", "memo", "geometry") out of cache_mb."""
+        return self.cache_mb * 1024 * 1024 * CACHE_SHARES[share] // sum(CACHE_SHARES.values())

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,6 +28,7 @@ from layers.core.sizing import deep_bytes
 from layers.core.view import MapView
 from layers.core.zones import Units, ZoneBook
 from layers.importing.regions import RegionMatcher
+from layers.render import features
 from layers.render.choropleth import rounded
 from layers.render.folium_text import render_parts
 from layers.render.locator_svg import SvgLocator
@@ -41,6 +41,7 @@ from layers.store.backends import IndicatorStore
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
 RENDER_CACHE_BYTES = 96 * 1024 * 1024  # rendered maps, compare and timeline results, exports: bytes and count
+MEMO_CACHE_BYTES = 32 * 1024 * 1024  # values of views, zone overlays, page units, indicator lists
 SNAPSHOT_CACHE_SIZE = 4  # data versions kept derived (the current one plus a few a shared link may name)
 T = TypeVar("T")
 
@@ -60,15 +61,18 @@ class Atlas:
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
-    _snapshots: OrderedDict[tuple[int, bool], Snapshot] = field(default_factory=OrderedDict, repr=False)
+    # Bounded by count: a key is a version that exists (checked before it is read) and a flag.
+    _snapshots: Memo = field(default_factory=lambda: Memo(size=SNAPSHOT_CACHE_SIZE), repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     render_cache_bytes: int = RENDER_CACHE_BYTES
+    memo_cache_bytes: int = MEMO_CACHE_BYTES
     _renders: Memo = field(init=False, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
-    _memo: Memo = field(default_factory=Memo, repr=False)
+    _memo: Memo = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._renders = Memo(RENDER_CACHE_SIZE, self.render_cache_bytes)
+        self._memo = Memo(512, self.memo_cache_bytes)
         self.units = Units.of(self.boundaries.regions)
         self.zones.check(self.units)
         self.search_index = build_index(self.boundaries.regions, list(self.zones.zones))
@@ -87,20 +91,17 @@ class Atlas:
         `demo` reads the same version with the illustrative values kept where real ones exist.
         """
         key = (version, demo)
-        with self._lock:
-            if key in self._snapshots:
-                self._snapshots.move_to_end(key)
-                return self._snapshots[key]
+        kept = self._snapshots.lookup(key)
+        if isinstance(kept, Snapshot):
+            return kept
         newest = self.version()
         if not 1 <= version <= newest:
             raise UnknownParameterError("version", version, [f"1-{newest}"])
         snap = build_snapshot(version, self.store.observations(version), self.store.targets(version),
                               self.catalogue, self.boundaries, self.zones, self.units, self.hierarchy,
                               self.plan_starts, demo)
-        with self._lock:
-            self._snapshots[key] = snap
-            while len(self._snapshots) > SNAPSHOT_CACHE_SIZE:
-                self._snapshots.popitem(last=False)
+        # What a snapshot adds: its frames (catalogue, boundaries and zones are the atlas's own, shared).
+        self._snapshots.put(key, snap, weight=deep_bytes(snap.observations) + deep_bytes(snap.targets))
         return snap
 
     @cached_property
@@ -151,12 +152,9 @@ class Atlas:
     def cache_usage(self) -> dict[str, tuple[int, int]]:
         """(entries, bytes) of each cache the atlas keeps: what a soak or an operator checks memory against."""
         with self._lock:
-            snaps = list(self._snapshots.values())
             boundary = list(self._boundary_json.values())
-        return {"renders": (len(self._renders), self._renders.bytes),
-                "memo": (len(self._memo), sum(deep_bytes(v) for v in self._memo.values())),
-                "snapshots": (len(snaps), sum(deep_bytes(s.observations) + deep_bytes(s.targets) for s in snaps)),
-                "boundaries": (len(boundary), sum(len(b) for b in boundary))}
+        return {"renders": self._renders.usage(), "memo": self._memo.usage(), "snapshots": self._snapshots.usage(),
+                "boundaries": (len(boundary), sum(len(b) for b in boundary)), "geometry": features.usage()}
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""
