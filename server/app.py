@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -28,6 +28,7 @@ from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
 from server.middleware import SecuredFastAPI
+from server.params import only_declared
 from server.routes import api, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(only_declared)],  # unknown query parameters: 422 on the API, redirect on pages
     )
     app.state.settings = settings
     app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)

@@ -7,13 +7,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from geo.errors import UnknownLevelError
 from layers.core.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
 from layers.render.image import ExportError
+from server.params import CanonicalRedirect, UnexpectedParametersError
 from server.schemas import ErrorOut
 
 log = logging.getLogger("ipmap")
@@ -24,6 +25,7 @@ STATUS: dict[type[Exception], int] = {
     UnreadableFileError: 400,
     ImportRejectedError: 422,
     ExportError: 503,
+    UnexpectedParametersError: 422,
 }
 
 
@@ -52,7 +54,8 @@ def allowed_methods(request: Request) -> str:
 
 def document(app: FastAPI) -> None:
     """/openapi.json states the error bodies this module really sends: every 4xx of every operation is an ErrorOut,
-    and any operation that takes parameters may answer 404 (no such region, indicator, year) or 422."""
+    any operation may answer 422 (an unknown parameter), and one that takes parameters 404 (no such region,
+    indicator, year)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -68,7 +71,9 @@ def document(app: FastAPI) -> None:
                 responses = op.setdefault("responses", {})
                 if op.get("parameters") or op.get("requestBody"):
                     responses.setdefault("404", {"description": "No such region, indicator, year or dataset"})
-                    responses.setdefault("422", {"description": "A parameter is malformed or out of range"})
+                # server.params: a query parameter a read does not take is refused on every read.
+                responses.setdefault("422", {"description": "A parameter is malformed, out of range or not one "
+                                                            "this operation takes"})
                 for status, response in responses.items():
                     if status.startswith("4"):
                         response["content"] = body
@@ -102,6 +107,12 @@ def install(app: FastAPI) -> None:
         return _respond(request, 422, {"detail": detail, "errors": errors})
 
     app.add_exception_handler(RequestValidationError, invalid)
+
+    async def canonical(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CanonicalRedirect)
+        return RedirectResponse(exc.location, status_code=307)
+
+    app.add_exception_handler(CanonicalRedirect, canonical)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -25,7 +25,8 @@ from layers.core.errors import UnknownParameterError
 from layers.core.memo import Memo
 from layers.core.plans import load_plans
 from layers.core.sizing import deep_bytes
-from layers.core.view import MapView
+from layers.core.view import MapView, ResolvedView
+from layers.core.view import resolve as resolve_view
 from layers.core.zones import Units, ZoneBook
 from layers.importing.regions import RegionMatcher
 from layers.render import features
@@ -123,6 +124,37 @@ class Atlas:
         return self._memo.get(("units", level, lod),
                               lambda: rounded(self.boundaries.units(level, lod), lod_by_id(lod).decimals))
 
+    def check(self, view: MapView) -> None:
+        """The view's free-form parameters name things that exist (a unit, an indicator, a zone year): cheap
+        look-ups, done before any cache or render, so a made-up value costs neither a render nor an entry.
+        The version is checked by snapshot(), the years against the data by resolve()."""
+        if view.region is not None and not self.units.known(view.region):
+            raise UnknownParameterError("region", view.region, ["an adcode listed by /api/regions"])
+        self.catalogue.get(view.indicator)
+        if view.indicator2 is not None:
+            self.catalogue.get(view.indicator2)
+        self.check_zones_year(view.zones_year, "zones_year")
+
+    def check_zones_year(self, year: int | None, param: str = "year") -> None:
+        """A year of the zone terms (or None): one of the years the zones pickers offer."""
+        if year is not None and year not in self.zone_years:
+            years = self.zone_years
+            raise UnknownParameterError(param, year, [f"{min(years)}-{max(years)}"] if years else [])
+
+    @cached_property
+    def zone_years(self) -> frozenset[int]:
+        """The years the zone terms span: what zones_year may be (the pickers offer the same)."""
+        return frozenset(self.zones.years())
+
+    def resolve(self, snap: Snapshot, view: MapView) -> ResolvedView:
+        """Check a view against what exists and the data of its version (kept per indicator, level and years:
+        a few look-ups). Every cached result of a view is looked up only after this."""
+        self.check(view)
+        key = ("resolve", view.indicator, view.level, view.year, view.base_year)
+        rv = self.kept(snap, key, lambda: resolve_view(view, snap.catalogue, snap.observations,
+                                                       self.level_adcodes(view.level)))
+        return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years)
+
     def zone_overlay(self, view: MapView, adcodes: list[str]) -> ZoneOverlay | None:
         """The zones to draw over a view's map (None when the view turns them off)."""
         if not view.zones:
@@ -145,7 +177,9 @@ class Atlas:
         return self._renders.get((*key, self.tile_url), lambda: render_parts(build()))
 
     def memo(self, snap: Snapshot, kind: str, view: MapView, build: Callable[[], T]) -> T:
-        """Cache any view-derived result (maps, compare, timelines, exports) by (kind, view, data version)."""
+        """Cache any view-derived result (maps, compare, timelines, exports) by (kind, view, data version); the
+        view is checked first (resolve), so one that names nothing is never drawn nor kept."""
+        self.resolve(snap, view)
         return self._renders.get((kind, view.model_dump_json(exclude={"version", "demo"}), *snap.key, self.tile_url),
                                  build)
 
