@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +28,7 @@ from server import allocator, errors, templating
 from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
+from server.limits import RenderGate
 from server.middleware import SecuredFastAPI
 from server.params import only_declared
 from server.routes import api, datasets, exports, pages, regions, search, views, zones
@@ -36,7 +38,13 @@ STATIC = resources.STATIC
 TEMPLATES = resources.TEMPLATES
 
 
-def load_atlas(settings: Settings) -> Atlas:
+def render_gate(settings: Settings) -> RenderGate:
+    """The per-worker bound on expensive renders (server.limits), from the settings."""
+    return RenderGate(settings.render_slots, settings.render_queue, settings.render_wait_seconds,
+                      settings.retry_after_seconds)
+
+
+def load_atlas(settings: Settings, gate: RenderGate | None = None) -> Atlas:
     """Everything the app reads, loaded once; the store is created and seeded on first start."""
     store = open_store(settings.database, settings.database_url)
     catalogue = Catalogue.load()
@@ -44,7 +52,8 @@ def load_atlas(settings: Settings) -> Atlas:
     features.set_budget(settings.cache_bytes("geometry"))
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
                  ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"),
-                 memo_cache_bytes=settings.cache_bytes("memo"))
+                 memo_cache_bytes=settings.cache_bytes("memo"), render_guard=gate,
+                 canvas_guard=gate.canvas if gate is not None else None)
 
 
 def cache_usage(app: FastAPI) -> dict[str, tuple[int, int]]:
@@ -68,7 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         allocator.tune()
-        app.state.atlas = load_atlas(settings)
+        # Renders are Python and hold the interpreter lock; a shorter switch interval hands it back to the event
+        # loop sooner, so /healthz and kept pages are answered between the render's slices (server.limits).
+        sys.setswitchinterval(settings.switch_interval_ms / 1000)
+        app.state.atlas = load_atlas(settings, app.state.render_gate)
         async with anyio.create_task_group() as tasks:
             if settings.trim_seconds > 0:
                 tasks.start_soon(trim_every, settings.trim_seconds)
@@ -87,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(only_declared)],  # unknown query parameters: 422 on the API, redirect on pages
     )
     app.state.settings = settings
+    app.state.render_gate = render_gate(settings)
     app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number

@@ -14,6 +14,7 @@ from starlette.routing import Match, Mount
 from geo.errors import UnknownLevelError
 from layers.core.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
 from layers.render.image import ExportError
+from server.limits import RendersBusyError
 from server.params import CanonicalRedirect, UnexpectedParametersError
 from server.schemas import ErrorOut
 
@@ -54,8 +55,8 @@ def allowed_methods(request: Request) -> str:
 
 def document(app: FastAPI) -> None:
     """/openapi.json states the error bodies this module really sends: every 4xx of every operation is an ErrorOut,
-    any operation may answer 422 (an unknown parameter), and one that takes parameters 404 (no such region,
-    indicator, year)."""
+    any operation may answer 422 (an unknown parameter), one that takes parameters 404 (no such region,
+    indicator, year), and a download 503 when the render slots are full (server.limits)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -74,8 +75,11 @@ def document(app: FastAPI) -> None:
                 # server.params: a query parameter a read does not take is refused on every read.
                 responses.setdefault("422", {"description": "A parameter is malformed, out of range or not one "
                                                             "this operation takes"})
+                if "export" in op.get("tags", []):
+                    responses.setdefault("503", {"description": "Every render slot is busy: try again after "
+                                                                "Retry-After seconds"})
                 for status, response in responses.items():
-                    if status.startswith("4"):
+                    if status.startswith(("4", "503")):
                         response["content"] = body
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
@@ -113,6 +117,15 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(exc.location, status_code=307)
 
     app.add_exception_handler(CanonicalRedirect, canonical)
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RendersBusyError)
+        resp = _respond(request, 503, {"detail": str(exc)})
+        resp.headers["Retry-After"] = str(exc.retry_after)
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    app.add_exception_handler(RendersBusyError, busy)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

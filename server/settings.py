@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker, keys and headers included: "
                           "3/8 rendered maps and exports, 2/8 whole responses, 1/8 compressed bodies, 1/8 values "
                           "and zone overlays, 1/8 parsed geometry (0 keeps nothing)")
+    render_slots: int = Field(2, ge=1, description="Expensive renders (uncached maps, PNG/SVG/PDF exports, the "
+                              "briefing PDF) running at once, per worker")
+    render_queue: int = Field(4, ge=0, description="Renders waiting for a slot, per worker; more answer 503")
+    render_wait_seconds: float = Field(20, gt=0, description="Longest wait for a render slot before a 503")
+    retry_after_seconds: int = Field(5, ge=1, description="Retry-After of a 503 when the renders are full")
+    switch_interval_ms: float = Field(0.5, gt=0, le=5, description="How long a rendering thread keeps Python's "
+                                      "interpreter lock before the event loop may take it (Python's default is 5)")
 
     trim_seconds: float = Field(30, ge=0, description="Seconds between giving freed memory back to the system "
                                 "(glibc malloc_trim); 0 never")

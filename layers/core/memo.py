@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager
 from typing import TypeVar
 
 from layers.core.sizing import deep_bytes
@@ -31,12 +32,15 @@ class Memo:
     With max_bytes, each entry is weighed once when kept and the oldest are dropped until the total fits: a
     rendered map, an SVG export and a pair of frames differ a hundredfold in size, so a count alone does not
     bound memory, and a long key (a query string) counts as much as the body kept under it. An entry bigger
-    than the whole budget is returned but not kept.
+    than the whole budget is returned but not kept. `guard`, when given, wraps each computation on a miss
+    (server.limits uses it to bound how many expensive renders run at once); hits never wait for it.
     """
 
-    def __init__(self, size: int | None = 512, max_bytes: int | None = None):
+    def __init__(self, size: int | None = 512, max_bytes: int | None = None,
+                 guard: Callable[[], AbstractContextManager[object]] | None = None):
         self.size = size
         self.max_bytes = max_bytes
+        self.guard = guard
         self.bytes = 0
         self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
@@ -46,7 +50,11 @@ class Memo:
         hit = self.peek(key)
         if hit is not _MISSING:
             return hit  # type: ignore[return-value]
-        value = compute()
+        if self.guard is None:
+            value = compute()
+        else:
+            with self.guard():
+                value = compute()
         self.put(key, value)
         return value
 

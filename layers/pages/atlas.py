@@ -10,6 +10,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
@@ -67,12 +68,16 @@ class Atlas:
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     render_cache_bytes: int = RENDER_CACHE_BYTES
     memo_cache_bytes: int = MEMO_CACHE_BYTES
+    # A per-worker bound on expensive work (server.limits): render_guard wraps every render that is not cached,
+    # canvas_guard every raster drawn, with its pixels.
+    render_guard: Callable[[], AbstractContextManager[object]] | None = field(default=None, repr=False)
+    canvas_guard: Callable[[int], AbstractContextManager[object]] | None = field(default=None, repr=False)
     _renders: Memo = field(init=False, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
     _memo: Memo = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._renders = Memo(RENDER_CACHE_SIZE, self.render_cache_bytes)
+        self._renders = Memo(RENDER_CACHE_SIZE, self.render_cache_bytes, guard=self.render_guard)
         self._memo = Memo(512, self.memo_cache_bytes)
         self.units = Units.of(self.boundaries.regions)
         self.zones.check(self.units)
@@ -182,6 +187,10 @@ class Atlas:
         self.resolve(snap, view)
         return self._renders.get((kind, view.model_dump_json(exclude={"version", "demo"}), *snap.key, self.tile_url),
                                  build)
+
+    def canvas(self, pixels: int) -> AbstractContextManager[object]:
+        """Hold `pixels` of the worker's raster budget while drawing (canvas_guard; nothing when unset)."""
+        return nullcontext() if self.canvas_guard is None else self.canvas_guard(pixels)
 
     def cache_usage(self) -> dict[str, tuple[int, int]]:
         """(entries, bytes) of each cache the atlas keeps: what a soak or an operator checks memory against."""
