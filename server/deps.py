@@ -22,6 +22,13 @@ VersionQ = Annotated[int | None, Query(ge=1, description="Data version (see /api
                                                          "A link with a version shows that version for good.")]
 
 
+def public_origin(request: Request) -> str:
+    """The site's origin for links meant to leave the page (the embed snippet): IPMAP_PUBLIC_URL, or "" so
+    they are root-relative and the page's script puts the browser's own origin before them. Never the
+    request's Host header: a page is kept and sent to every later visitor."""
+    return request.app.state.settings.public_url or ""
+
+
 def snapshot_of(atlas: Atlas, version: int | None, demo: bool = False) -> Snapshot:
     """The data a request reads, resolved once: the version it names, else the newest published one (`demo`:
     the demonstration reading of it)."""

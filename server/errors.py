@@ -49,8 +49,10 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 def allowed_methods(request: Request) -> str:
     """Every method some route takes at this path: Starlette's 405 names only the first route's methods."""
     routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
-    return ", ".join(m for m in METHODS
-                     if any(r.matches(dict(request.scope, method=m))[0] == Match.FULL for r in routes))
+    allowed = [m for m in METHODS if any(r.matches(dict(request.scope, method=m))[0] == Match.FULL for r in routes)]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(allowed.index("GET") + 1, "HEAD")  # server.middleware.HeadAsGet answers HEAD for every GET
+    return ", ".join(allowed)
 
 
 def document(app: FastAPI) -> None:

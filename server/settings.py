@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo import resources
@@ -34,6 +35,9 @@ class Settings(BaseSettings):
     cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker, keys and headers included: "
                           "3/8 rendered maps and exports, 2/8 whole responses, 1/8 compressed bodies, 1/8 values "
                           "and zone overlays, 1/8 parsed geometry (0 keeps nothing)")
+    public_url: str | None = Field(None, description="The site's public origin, e.g. https://ipmap.example.gov.cn: "
+                                   "the embed snippet points there; when unset the browser fills in its own origin "
+                                   "(the request's Host header is never used)")
     render_slots: int = Field(2, ge=1, description="Expensive renders (uncached maps, PNG/SVG/PDF exports, the "
                               "briefing PDF) running at once, per worker")
     render_queue: int = Field(4, ge=0, description="Renders waiting for a slot, per worker; more answer 503")
@@ -44,6 +48,16 @@ class Settings(BaseSettings):
 
     trim_seconds: float = Field(30, ge=0, description="Seconds between giving freed memory back to the system "
                                 "(glibc malloc_trim); 0 never")
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("public_url must be an http(s) URL such as https://ipmap.example.gov.cn")
+        return value.strip().rstrip("/")
 
     def cache_bytes(self, share: str) -> int:
         """The byte budget of one cache ("renders", "responses", "compressed", "memo", "geometry") out of cache_mb."""
