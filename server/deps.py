@@ -11,8 +11,9 @@ from layers.pages.atlas import Atlas
 from layers.stats.snapshot import Snapshot
 
 
-def get_atlas(request: Request) -> Atlas:
-    """The atlas loaded at start-up."""
+async def get_atlas(request: Request) -> Atlas:
+    """The atlas loaded at start-up (async: an attribute read needs no hop to the thread pool, so /healthz never
+    waits for a pool thread while renders hold them)."""
     return request.app.state.atlas
 
 
