@@ -235,7 +235,16 @@
     show(data.years.indexOf(data.year));
   }
 
-  // Embed button: copy the iframe snippet, and say so where it is seen and where it is heard (aria-live).
+  // Embed button: show the iframe snippet, copy it, and say so where it is seen and where it is heard
+  // (aria-live). A snippet whose src is root-relative (no IPMAP_PUBLIC_URL configured) gets this page's own
+  // origin: the server never takes it from the Host header.
+  var code = document.getElementById("ipmap-embed-code");
+  function withOrigin() {
+    if (code && code.value.indexOf('src="/') !== -1) {
+      code.value = code.value.replace('src="/', 'src="' + window.location.origin + "/");
+    }
+  }
+  withOrigin();
   var copy = document.getElementById("ipmap-copy-embed");
   if (copy) {
     var status = document.getElementById("ipmap-copy-status");
@@ -247,6 +256,7 @@
     };
     copy.addEventListener("click", function () {
       var area = document.getElementById("ipmap-embed-code");
+      withOrigin();
       area.focus();
       area.select();
       var fallback = function () {
