@@ -115,3 +115,10 @@ def test_briefing_verdicts_follow_the_rules_on_the_default_store(client: TestCli
     pdf = client.get("/briefing.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "截至2020-06未达到" in text and "无法评估" in text
+
+
+def test_the_compare_forms_two_years_choice_is_an_empty_field_not_an_unknown_indicator(years_client: TestClient
+                                                                                       ) -> None:
+    # what the compare picker sends with "— 两年对比 —" chosen, with or without JavaScript
+    r = years_client.get(f"/compare?lang=zh&level=prefecture&{IND}&indicator2=&scheme=quantiles&k=5", headers=HTML)
+    assert r.status_code == 200 and r.text.count("<figure") == 3
