@@ -17,15 +17,17 @@ from jinja2 import Template
 
 COUNTY_LABELS_FROM = 7.5  # the zoom from which county names show (the province fills a desktop map near 6.4)
 DECIMALS = 4  # about 10 m: more than enough to place a name
+CAPITAL = "620100"  # 兰州市, the provincial capital: its name shows first
 
 
 def label_points(frame: gpd.GeoDataFrame, lang: str) -> list[tuple[float, float, str]]:
-    """(lat, lng, name) of each unit at a point inside it, the largest units first (they keep their names when
-    names collide)."""
+    """(lat, lng, name) of each unit at a point inside it, the capital and then the largest units first."""
     names = list(frame["name_en"] if lang == "en" else frame["name_zh"])
     shapes = np.asarray(frame.geometry.values)
     points = shapely.point_on_surface(shapes)  # in degrees: only the order of the areas matters here
-    order = np.argsort(-shapely.area(shapes), kind="stable")
+    # The capital first, then the largest: they keep their names where names collide.
+    capital = np.asarray(frame["adcode"].astype(str) == CAPITAL)
+    order = np.lexsort((-shapely.area(shapes), ~capital))
     return [(round(float(shapely.get_y(points[i])), DECIMALS), round(float(shapely.get_x(points[i])), DECIMALS),
              names[i]) for i in order if isinstance(names[i], str) and names[i]]
 
