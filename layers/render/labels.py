@@ -8,6 +8,8 @@ where two names would overlap, or a name would leave the map, the later (smaller
 
 from __future__ import annotations
 
+import re
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -20,9 +22,16 @@ DECIMALS = 4  # about 10 m: more than enough to place a name
 CAPITAL = "620100"  # 兰州市, the provincial capital: its name shows first
 
 
+# A prefecture's English name on the map: 'Lanzhou', 'Linxia', 'Gannan' (the tooltip and the ranking keep the
+# full name). County names keep theirs: Linxia City and Linxia County lie side by side.
+PREFECTURE_SUFFIX = re.compile(r" (City|Hui Autonomous Prefecture|Tibetan Autonomous Prefecture)$")
+
+
 def label_points(frame: gpd.GeoDataFrame, lang: str) -> list[tuple[float, float, str]]:
     """(lat, lng, name) of each unit at a point inside it, the capital and then the largest units first."""
     names = list(frame["name_en"] if lang == "en" else frame["name_zh"])
+    if lang == "en" and labels_from(frame) == 0:
+        names = [PREFECTURE_SUFFIX.sub("", n) if isinstance(n, str) else n for n in names]
     shapes = np.asarray(frame.geometry.values)
     points = shapely.point_on_surface(shapes)  # in degrees: only the order of the areas matters here
     # The capital first, then the largest: they keep their names where names collide.
