@@ -63,7 +63,7 @@ def not_evaluated(text: str) -> None:
 @pytest.mark.parametrize("url", [
     f"/map?{VIEW}", f"/map?{VIEW}&lang=en", f"/embed?{VIEW}", f"/embed?{VIEW}&lang=en",
     f"/map?{VIEW}&demo=true",
-    f"/compare?{VIEW}&base_year=2022&demo=true", f"/timeline?level=county&indicator={INDICATOR}",
+    f"/compare?{VIEW}&base_year=2022&demo=true", f"/timeline?level=county&indicator={INDICATOR}&demo=true",
     f"/briefing?{VIEW}", "/regions/620102", "/regions/620102/series?indicator=" + INDICATOR,
 ])
 def test_pages_show_template_syntax_as_typed(tclient: TestClient, url: str) -> None:
