@@ -19,6 +19,7 @@ from layers.core.catalogue import Catalogue
 from layers.core.fmt import number
 from layers.core.zones import ZoneBook
 from layers.pages.atlas import Atlas
+from layers.store.accounts import Accounts
 from layers.store.backends import open_store
 from layers.store.seed import ensure_seeded
 from server import allocator, errors, templating
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         allocator.tune()
         app.state.atlas = load_atlas(settings)
+        app.state.accounts = Accounts(app.state.atlas.store)
         async with anyio.create_task_group() as tasks:
             if settings.trim_seconds > 0:
                 tasks.start_soon(trim_every, settings.trim_seconds)

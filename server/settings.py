@@ -26,7 +26,17 @@ class Settings(BaseSettings):
                         description="Zones and designations file (TOML), checked against the boundaries")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
     tile_attribution: str = Field("", description="Attribution shown for the tile layer")
-    token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
+    token: str | None = Field(None, description="Bootstrap admin bearer token (IPMAP_TOKEN): acts as an admin on the "
+                              "API; per-user accounts and tokens are made with `ipmap user` and `ipmap token`")
+    secret_key: str | None = Field(None, description="Signs session cookies; when unset a random key is made once "
+                                   "and kept in the store, shared by every instance")
+    public_url: str | None = Field(None, description="The site's public address (https://…): session cookies are "
+                                   "marked Secure when it is https or the request came over HTTPS")
+    session_hours: float = Field(8, gt=0, le=24 * 30, description="A sign-in lasts this long, then ends")
+    login_max_failures: int = Field(5, ge=1, description="Failed sign-ins for one name before it is locked out")
+    login_max_failures_per_ip: int = Field(30, ge=1, description="Failed sign-ins from one address before it is "
+                                           "locked out")
+    login_lock_minutes: float = Field(15, gt=0, description="How long failures count, and a lockout lasts")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors for pages, e.g. \"'self' https://intranet.example\"")
     max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")
     cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker: 3/7 rendered maps and exports, "
