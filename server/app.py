@@ -27,7 +27,7 @@ from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
 from server.middleware import SecuredFastAPI
-from server.routes import api, datasets, exports, pages, regions, search, views, zones
+from server.routes import api, datasets, exports, pages, regions, search, signin, views, workspace, zones
 from server.settings import Settings
 
 STATIC = resources.STATIC
@@ -106,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(zones.router)
     app.include_router(regions.router)
     app.include_router(search.router)
+    app.include_router(signin.router)
+    app.include_router(workspace.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
     app.add_middleware(ResponseCache, max_bytes=settings.cache_bytes("responses"))

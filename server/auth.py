@@ -159,11 +159,10 @@ def check_csrf(request: Request, form: Any, csrf: str) -> None:
                             headers=NO_STORE)
 
 
-def login_nonce(request: Request, response: Response) -> str:
-    """The sign-in form's CSRF token: a nonce in a short-lived cookie, the same signed value in the form."""
+def login_nonce(request: Request) -> tuple[str, str]:
+    """The sign-in form's CSRF token: (nonce for a short-lived cookie, the same nonce signed for the form)."""
     nonce = secrets.token_urlsafe(24)
-    set_cookie(request, response, LOGIN_COOKIE, nonce, LOGIN_NONCE_SECONDS)
-    return str(_serializer(request, "login").dumps(nonce))
+    return nonce, str(_serializer(request, "login").dumps(nonce))
 
 
 def check_login_nonce(request: Request, form: Any) -> None:

@@ -60,7 +60,7 @@ class Atlas:
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
-    _snapshots: OrderedDict[tuple[int, bool], Snapshot] = field(default_factory=OrderedDict, repr=False)
+    _snapshots: OrderedDict[tuple[int, bool, int | None], Snapshot] = field(default_factory=OrderedDict, repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     render_cache_bytes: int = RENDER_CACHE_BYTES
     _renders: Memo = field(init=False, repr=False)
@@ -81,12 +81,13 @@ class Atlas:
         """
         return self.store.version()
 
-    def snapshot(self, version: int, demo: bool = False) -> Snapshot:
+    def snapshot(self, version: int, demo: bool = False, draft: int | None = None) -> Snapshot:
         """Data version `version`, read and derived once, then kept (the newest few); an unknown one is an error.
 
-        `demo` reads the same version with the illustrative values kept where real ones exist.
+        `demo` reads the same version with the illustrative values kept where real ones exist; `draft` with that
+        dataset as if published on top (a preview: every cache key holds the draft, so it never serves the public).
         """
-        key = (version, demo)
+        key = (version, demo, draft)
         with self._lock:
             if key in self._snapshots:
                 self._snapshots.move_to_end(key)
@@ -94,9 +95,9 @@ class Atlas:
         newest = self.version()
         if not 1 <= version <= newest:
             raise UnknownParameterError("version", version, [f"1-{newest}"])
-        snap = build_snapshot(version, self.store.observations(version), self.store.targets(version),
-                              self.catalogue, self.boundaries, self.zones, self.units, self.hierarchy,
-                              self.plan_starts, demo)
+        snap = build_snapshot(version, self.store.observations(version, draft=draft),
+                              self.store.targets(version, draft=draft), self.catalogue, self.boundaries, self.zones,
+                              self.units, self.hierarchy, self.plan_starts, demo, draft)
         with self._lock:
             self._snapshots[key] = snap
             while len(self._snapshots) > SNAPSHOT_CACHE_SIZE:
