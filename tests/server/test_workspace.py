@@ -224,3 +224,21 @@ def test_next_never_leaves_the_site(client: TestClient) -> None:
 def test_templates_download(client: TestClient) -> None:
     r = client.get("/workspace/templates/long.csv")
     assert r.status_code == 200 and r.content.startswith("\ufeff地区,指标,年份,数值".encode())
+
+
+def test_workspace_pages_show_hostile_strings_as_text(hostile_client: TestClient, hostile: dict) -> None:
+    """The hostile dataset (markup and template syntax in its name, source and file name, and in region names) on
+    every workspace page and in the draft banner: escaped, never run or evaluated."""
+    accounts = hostile_client.app.state.accounts  # type: ignore[attr-defined]
+    accounts.hasher = FAST
+    if accounts.user("li") is None:
+        accounts.add_user("li", "admin", PASSWORD)
+    signed_in(hostile_client, "li")
+    dataset_id = hostile_client.get("/api/datasets").json()[-1]["id"]
+    for url in ("/workspace", f"/workspace/datasets/{dataset_id}", "/workspace/audit",
+                f"/map?level=county&indicator=population&year={hostile['year']}&draft={dataset_id}"):
+        html = hostile_client.get(url).text
+        for payload in hostile["xss"]:
+            assert payload not in html, (url, payload)
+        assert not any(e in html for e in hostile["evaluated"]), url
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hostile_client.get("/workspace").text
