@@ -104,6 +104,11 @@ class Atlas:
                 self._snapshots.popitem(last=False)
         return snap
 
+    def stored(self, version: int, draft: int | None = None, exclude: int | None = None) -> pd.DataFrame:
+        """The stored (not derived) values in force at `version`, with a draft on top or a dataset left out: what
+        the workspace compares to say what publishing or retracting would change. Not kept."""
+        return self.store.observations(version, draft=draft, exclude=exclude)
+
     @cached_property
     def matcher(self) -> RegionMatcher:
         """Region names and codes as planners write them, for imports."""

@@ -42,19 +42,19 @@ def datasets(atlas: Atlas) -> list[dict[str, Any]]:
     return list(reversed(api.datasets(atlas, drafts=True)))
 
 
-def changes(atlas: Atlas, dataset_id: int) -> dict[str, Any]:
-    """What the next action on a dataset would change against what is published now: publishing a draft (or a
-    retracted one) adds or changes values; retracting a published one changes them back or removes them."""
+def changes(atlas: Atlas, dataset_id: int, version: int) -> dict[str, Any]:
+    """What the next action on a dataset would change against data version `version` (the newest, resolved by the
+    route): publishing a draft (or a retracted one) adds or changes values; retracting a published one changes them
+    back or removes them."""
     meta = atlas.store.dataset(dataset_id)
     if meta is None:
         raise NotFoundError("dataset", dataset_id)
     state = str(meta["state"])
-    version = atlas.store.version()
-    now = atlas.store.observations(version)
+    now = atlas.stored(version)
     if state == "published":
-        action, after = "retract", atlas.store.observations(version, exclude=dataset_id)
+        action, after = "retract", atlas.stored(version, exclude=dataset_id)
     else:
-        action, after = "publish", atlas.store.observations(version, draft=dataset_id)
+        action, after = "publish", atlas.stored(version, draft=dataset_id)
     rows = diff(now, after)
     regions = atlas.regions().drop_duplicates("adcode").set_index("adcode")
     names = {i.id: i.name_zh for i in atlas.catalogue.indicators.values()}

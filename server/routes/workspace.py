@@ -132,7 +132,7 @@ def dataset(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(g
     """One dataset: what publishing (or retracting) it would change, value by value, with preview links."""
     who, csrf = auth.page_user(request)
     return render_private(request, "workspace_dataset.html",
-                          context(request, who, csrf, **workspace.changes(atlas, dataset_id)))
+                          context(request, who, csrf, **workspace.changes(atlas, dataset_id, atlas.version())))
 
 
 @router.post("/workspace/datasets/{dataset_id}/{action}")
