@@ -242,3 +242,13 @@ def test_workspace_pages_show_hostile_strings_as_text(hostile_client: TestClient
             assert payload not in html, (url, payload)
         assert not any(e in html for e in hostile["evaluated"]), url
     assert "&lt;img src=x onerror=alert(1)&gt;" in hostile_client.get("/workspace").text
+
+
+def test_the_api_takes_a_session_only_with_its_csrf_header(client: TestClient) -> None:
+    csrf = signed_in(client, "wang")
+    files = {"file": ("t.csv", GOOD)}
+    r = client.post("/api/datasets", files=files, data={"source": "会话上传（测试）"})
+    assert r.status_code == 401  # a cookie alone is what a forged cross-site post would carry
+    r = client.post("/api/datasets", files=files, data={"source": "会话上传（测试）"}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and r.json()["state"] == "draft"
+    assert client.get(f"/api/datasets/{r.json()['dataset_id']}").json()["uploader"] == "wang"
