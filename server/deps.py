@@ -27,9 +27,10 @@ VersionQ = Annotated[int | None, Query(ge=1, description="Data version (see /api
 
 
 def draft_access(request: Request, atlas: AtlasDep,
-                 draft: Annotated[int | None, Query(ge=1, description="Preview a draft dataset as if published "
-                                                                      "(signed-in users and token holders only; "
-                                                                      "403 for anyone else)")] = None) -> int | None:
+                 draft: Annotated[int | None, Query(ge=1, le=2**31 - 1,
+                                                    description="Preview a draft dataset as if published (signed-in "
+                                                                "users and token holders only; 403 for anyone else)")]
+                 = None) -> int | None:
     """`draft=ID`: checked against the caller (signed in, or a token) before any data is read; the answer is then
     marked private and no-store, so no cache the public can reach ever holds it."""
     if draft is None:

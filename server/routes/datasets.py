@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import PureWindowsPath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
@@ -94,6 +94,9 @@ def options(values: dict[str, str]) -> tuple[bool, Options]:
                                  lang=lang)
 
 
+# Dataset ids are 32-bit in both stores (PostgreSQL INTEGER): a larger one is a 422, not an overflow.
+DatasetId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Dataset id (see /api/datasets)")]
+
 # Parameters are taken as text and checked after the token, so a caller without one learns nothing else
 # and every problem comes back in the report's shape.
 Text = str | None
@@ -159,11 +162,12 @@ async def upload(request: Request, atlas: AtlasDep,
     return result
 
 
-@router.post("/api/datasets/{dataset_id}/publish", dependencies=[Depends(BEARER)],
+@router.post("/api/datasets/{dataset_id}/publish",
              responses={401: {"description": "Missing or wrong token"}, 403: {"description": "Not a publisher"},
                         409: {"description": "Already published"}})
-def publish(request: Request, atlas: AtlasDep, dataset_id: int) -> dict[str, object]:
-    """Publish a draft (or a retracted dataset again): it becomes the newest data version (publishers)."""
+def publish(request: Request, atlas: AtlasDep, dataset_id: DatasetId) -> dict[str, object]:
+    """Publish a draft (or a retracted dataset again): it becomes the newest data version (publishers:
+    `Authorization: Bearer TOKEN`)."""
     who = auth.api_caller(request, "publisher")
     version = atlas.store.publish(dataset_id)
     auth.accounts(request).record(who.name, "publish", f"dataset {dataset_id}", f"data version {version}",
@@ -171,12 +175,12 @@ def publish(request: Request, atlas: AtlasDep, dataset_id: int) -> dict[str, obj
     return {"dataset_id": dataset_id, "state": "published", "version": version}
 
 
-@router.post("/api/datasets/{dataset_id}/retract", dependencies=[Depends(BEARER)],
+@router.post("/api/datasets/{dataset_id}/retract",
              responses={401: {"description": "Missing or wrong token"}, 403: {"description": "Not a publisher"},
                         409: {"description": "Not published"}})
-def retract(request: Request, atlas: AtlasDep, dataset_id: int) -> dict[str, object]:
+def retract(request: Request, atlas: AtlasDep, dataset_id: DatasetId) -> dict[str, object]:
     """Retract a published dataset: from the new data version its values stop counting and earlier published data
-    stands again; nothing is deleted (publishers)."""
+    stands again; nothing is deleted (publishers: `Authorization: Bearer TOKEN`)."""
     who = auth.api_caller(request, "publisher")
     version = atlas.store.retract(dataset_id)
     auth.accounts(request).record(who.name, "retract", f"dataset {dataset_id}", f"data version {version}",
@@ -184,15 +188,15 @@ def retract(request: Request, atlas: AtlasDep, dataset_id: int) -> dict[str, obj
     return {"dataset_id": dataset_id, "state": "retracted", "version": version}
 
 
-@router.get("/api/audit", dependencies=[Depends(BEARER)], tags=["audit"],
+@router.get("/api/audit", tags=["audit"],
             responses={401: {"description": "Missing or wrong token"}, 403: {"description": "Not an admin"}})
 def audit(request: Request,
           limit: Annotated[int, Query(ge=1, le=1000, description="Lines to return, newest first")] = 200,
-          offset: Annotated[int, Query(ge=0)] = 0,
+          offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
           action: Annotated[str, Query(max_length=40, description="Only this action (signin_failed, upload, "
                                                                   "publish, …)")] = "") -> Response:
     """The audit trail (admins): sign-ins and their failures, uploads, publications, retractions, token and user
-    changes, each with who, when, what and from where."""
+    changes, each with who, when, what and from where (`Authorization: Bearer TOKEN`)."""
     auth.api_caller(request, "admin")
     return JSONResponse(auth.accounts(request).audit(limit, offset, action), headers=auth.NO_STORE)
 
@@ -205,7 +209,7 @@ def datasets(atlas: AtlasDep) -> list[dict[str, object]]:
 
 
 @router.get("/api/datasets/{dataset_id}")
-def dataset(request: Request, atlas: AtlasDep, dataset_id: int,
+def dataset(request: Request, atlas: AtlasDep, dataset_id: DatasetId,
             limit: Annotated[int, Query(ge=0, le=100_000, description="Rows to return")] = 1000,
             offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     """One dataset: its provenance, what it covers, and the rows it wrote (paged). A draft is a 404 except to a

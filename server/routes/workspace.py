@@ -128,7 +128,7 @@ async def commit(request: Request, atlas: AtlasDep) -> Response:
 
 
 @router.get("/workspace/datasets/{dataset_id}")
-def dataset(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(ge=1)]) -> Response:
+def dataset(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
     """One dataset: what publishing (or retracting) it would change, value by value, with preview links."""
     who, csrf = auth.page_user(request)
     return render_private(request, "workspace_dataset.html",
@@ -136,7 +136,7 @@ def dataset(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(g
 
 
 @router.post("/workspace/datasets/{dataset_id}/{action}")
-async def act(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(ge=1)],
+async def act(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
               action: Literal["publish", "retract"]) -> Response:
     """Publish or retract from the workspace (publishers); audited like the API's."""
     who, csrf = auth.page_user(request, "publisher")
