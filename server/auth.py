@@ -39,7 +39,7 @@ def client_ip(request: Request) -> str:
 def is_secure(request: Request) -> bool:
     """HTTPS: the public address says so, or this request came over it (directly or as the proxy reports)."""
     public = request.app.state.settings.public_url or ""
-    return public.startswith("https://") or request.url.scheme == "https"
+    return public.startswith("https://") or request.scope.get("scheme") == "https"
 
 
 def _serializer(request: Request, salt: str) -> URLSafeTimedSerializer:
@@ -142,7 +142,8 @@ def page_user(request: Request, role: str = "uploader") -> tuple[Principal, str]
     """The signed-in user of a workspace page and its CSRF token; not signed in: off to /login and back."""
     signed_in = session(request)
     if signed_in is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        target = request.url.path + (f"?{query}" if query else "")
         raise HTTPException(303, "sign in first", headers={"Location": "/login?next=" + quote(target, safe=""),
                                                           **NO_STORE})
     if not signed_in[0].may(role):

@@ -13,8 +13,9 @@ from layers.stats.snapshot import Snapshot
 from server import auth
 
 
-def get_atlas(request: Request) -> Atlas:
-    """The atlas loaded at start-up."""
+async def get_atlas(request: Request) -> Atlas:
+    """The atlas loaded at start-up (async: an attribute read needs no hop to the thread pool, so /healthz never
+    waits for a pool thread while renders hold them)."""
     return request.app.state.atlas
 
 
@@ -24,6 +25,11 @@ VersionQ = Annotated[int | None, Query(ge=1, description="Data version (see /api
                                                          "A link with a version shows that version for good.")]
 
 
+def public_origin(request: Request) -> str:
+    """The site's origin for links meant to leave the page (the embed snippet): IPMAP_PUBLIC_URL, or "" so
+    they are root-relative and the page's script puts the browser's own origin before them. Never the
+    request's Host header: a page is kept and sent to every later visitor."""
+    return request.app.state.settings.public_url or ""
 
 
 def draft_access(request: Request, atlas: AtlasDep,

@@ -11,7 +11,6 @@ import pandas as pd
 from layers.core.i18n import t
 from layers.core.mapnotes import map_notes
 from layers.core.view import MapView, ResolvedView
-from layers.core.view import resolve as resolve_view
 from layers.pages.atlas import DEFAULT_LOD, Atlas
 from layers.render.charts import sparkline_column
 from layers.render.choropleth import MapText, build_map, classify_frame, join_values
@@ -23,8 +22,8 @@ VALUE_COLUMNS = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "sourc
 
 
 def resolve(atlas: Atlas, snap: Snapshot, view: MapView) -> ResolvedView:
-    """Check a view against the data of its version."""
-    return resolve_view(view, snap.catalogue, snap.observations, atlas.level_adcodes(view.level))
+    """Check a view against what exists and the data of its version (Atlas.resolve)."""
+    return atlas.resolve(snap, view)
 
 
 def frame(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
@@ -43,6 +42,7 @@ def title(rv: ResolvedView) -> str:
 
 def values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
     """The values behind a view, one row per unit, with rank and source (no geometry); kept per version."""
+    resolve(atlas, snap, view)  # before the look-up: a view that names nothing gets no entry
     key = ("values", view.model_dump_json(exclude={"lang", "scheme", "k", "version", "demo"}))
     rv, df = atlas.kept(snap, key, lambda: _values(atlas, snap, view))
     return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years), df.copy()
