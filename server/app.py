@@ -22,6 +22,7 @@ from layers.core.memo import Memo
 from layers.core.zones import ZoneBook
 from layers.pages.atlas import Atlas
 from layers.render import features
+from layers.store.accounts import Accounts
 from layers.store.backends import open_store
 from layers.store.seed import ensure_seeded
 from server import allocator, errors, templating
@@ -31,7 +32,7 @@ from server.kept_responses import ResponseCache
 from server.limits import RenderGate
 from server.middleware import SecuredFastAPI
 from server.params import only_declared
-from server.routes import api, datasets, exports, pages, regions, search, sources, views, zones
+from server.routes import api, datasets, exports, pages, regions, search, signin, sources, views, workspace, zones
 from server.settings import Settings
 
 STATIC = resources.STATIC
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # loop sooner, so /healthz and kept pages are answered between the render's slices (server.limits).
         sys.setswitchinterval(settings.switch_interval_ms / 1000)
         app.state.atlas = load_atlas(settings, app.state.render_gate)
+        app.state.accounts = Accounts(app.state.atlas.store)
         async with anyio.create_task_group() as tasks:
             if settings.trim_seconds > 0:
                 tasks.start_soon(trim_every, settings.trim_seconds)
@@ -133,6 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions.router)
     app.include_router(search.router)
     app.include_router(sources.router)
+    app.include_router(signin.router)
+    app.include_router(workspace.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
     app.state.kept = Memo(size=None, max_bytes=settings.cache_bytes("responses"))

@@ -57,7 +57,18 @@ def render(request: Request, template: str, context: dict[str, Any], embed: bool
 
     The labels (`t`) follow the context's `lang`, so a page's data need not carry them.
     """
-    context = {"t": labels(str(context.get("lang", "zh")))} | context
+    context = {"t": labels(str(context.get("lang", "zh"))),
+               "draft_preview": getattr(request.state, "draft", None)} | context
     html = request.app.state.templates.get_template(template).render({"request": request, **context})
     csp = request.app.state.csp.header(context_script_hashes(context), embed=embed)
     return cached(request, html, "text/html; charset=utf-8", headers={"Content-Security-Policy": csp})
+
+
+def render_private(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    """A page for one signed-in user (the workspace, sign-in): `private, no-store`, no ETag, never kept; the
+    site's default CSP (no inline script)."""
+    lang = str(context.get("lang", "zh"))
+    html = request.app.state.templates.get_template(template).render(
+        {"request": request, "t": labels(lang), "lang": lang, **context})
+    return Response(html, status_code, media_type="text/html; charset=utf-8",
+                    headers={"Cache-Control": "private, no-store"})

@@ -102,7 +102,7 @@ def hides_illustrative(atlas: Atlas, snap: Snapshot, view: MapView) -> bool:
     def count() -> bool:
         codes = atlas.level_adcodes(view.level)
         n = [int((o.illustrative & (o.indicator == view.indicator) & o.adcode.isin(codes)).sum())
-             for o in (atlas.snapshot(snap.version, demo=True).observations, snap.observations)]
+             for o in (atlas.snapshot(snap.version, demo=True, draft=snap.draft).observations, snap.observations)]
         return n[0] > n[1]
 
     return bool(atlas.kept(snap, ("hides", view.indicator, view.level), count))

@@ -13,7 +13,7 @@ from layers.pages.briefing import briefing_file
 from layers.pages.exports import view_file
 from layers.render.image import ExportOptions
 from server.caching import cached
-from server.deps import AtlasDep, ViewDep, snapshot_of
+from server.deps import AtlasDep, DraftQ, ViewDep, snapshot_of
 
 router = APIRouter(tags=["export"])
 MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
@@ -31,17 +31,17 @@ def download(request: Request, body: bytes, fmt: str, view: MapView, stem: str =
 
 @router.get("/export.{fmt}", responses={200: {"content": {m: {} for m in MEDIA.values()}}})
 def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", "csv", "xlsx"], view: ViewDep,
-           opts: Annotated[ExportOptions, Query()]) -> Response:
+           opts: Annotated[ExportOptions, Query()], draft: DraftQ) -> Response:
     """The view as an image (same classes and colours as the live map) or its values as a table.
 
     PNG is width*scale by height*scale pixels; SVG and PDF are width/100 by height/100 inches.
     """
-    snap = snapshot_of(atlas, view.version, view.demo)
+    snap = snapshot_of(atlas, view.version, view.demo, draft)
     return download(request, view_file(atlas, snap, view, fmt, opts), fmt, view)
 
 
 @router.get("/briefing.pdf", responses={200: {"content": {"application/pdf": {}}}})
-def briefing(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
+def briefing(request: Request, atlas: AtlasDep, view: ViewDep, draft: DraftQ) -> Response:
     """The briefing as an A4 PDF: map, ranking, key figures against the plan, sources (page 2: full ranking)."""
-    snap = snapshot_of(atlas, view.version, view.demo)
+    snap = snapshot_of(atlas, view.version, view.demo, draft)
     return download(request, briefing_file(atlas, snap, view), "pdf", view, "gansu-ipmap-briefing")

@@ -21,7 +21,7 @@ POINT_ON_PAGE = """([lat, lng]) => {
 def test_uploaded_value_appears_in_tooltip(live_server: str, desktop, boundaries: BoundarySet) -> None:  # noqa: ANN001
     csv = "地区,指标,年份,数值\n肃北县,专利授权量,2023,\"4,321\"\n".encode("gbk")
     r = httpx.post(f"{live_server}/api/datasets", files={"file": ("subei.csv", csv)},
-                   data={"source": "肃北县市场监管局 2023 年报（测试）"},
+                   data={"source": "肃北县市场监管局 2023 年报（测试）", "publish": "true"},
                    headers={"Authorization": "Bearer live-token"}, timeout=30)
     assert r.status_code == 200, r.text
     version = r.json()["dataset_id"]

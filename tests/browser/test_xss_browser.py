@@ -75,7 +75,8 @@ def uploaded(hostile_server: str) -> str:
     """Patent grants for 白银市 uploaded over HTTP with an attribute-breaking source; the map URL that shows them."""
     csv = "地区,指标,年份,数值,备注\r\n白银市,专利授权量,2023,640,\"\"\" autofocus onfocus=\"\"alert(2)\"\"\"\r\n"
     r = httpx.post(f"{hostile_server}/api/datasets", files={"file": ("q.csv", csv.encode())},
-                   data={"source": QUOTED_SOURCE}, headers={"Authorization": "Bearer test-token"}, timeout=30)
+                   data={"source": QUOTED_SOURCE, "publish": "true"},
+                   headers={"Authorization": "Bearer test-token"}, timeout=30)
     assert r.status_code == 200, r.text
     return f"{hostile_server}/map?level=prefecture&indicator=patent_grants&year=2023"
 

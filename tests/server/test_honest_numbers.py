@@ -31,7 +31,7 @@ def export_rows(client: TestClient, query: str) -> dict[str, dict[str, str]]:
 def test_a_real_prefecture_panel_leaves_the_missing_two_without_data(client: TestClient) -> None:
     body = "地区,指标,年份,数值\r\n" + "".join(f"{a},专利授权量,2022,{v}\r\n" for a, v in PANEL.items())
     r = client.post("/api/datasets", files={"file": ("panel.csv", body.encode())},
-                    data={"source": "市州统计公报 2022", "level": "prefecture"}, headers=AUTH)
+                    data={"source": "市州统计公报 2022", "level": "prefecture", "publish": "true"}, headers=AUTH)
     assert r.status_code == 200, r.text
     real = values(client, "indicator=patent_grants&level=prefecture&year=2022")
     assert real["622900"]["value"] is None and real["623000"]["value"] is None  # not sums of made-up counties

@@ -46,7 +46,7 @@ def tclient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = Settings(database=db, token="test-token", _env_file=None)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
         r = c.post("/api/datasets", files={"file": ("{{ 7*7 }}.csv", upload_rows())},
-                   data={"source": " ".join(TEMPLATE[:4]), "level": "county"}, headers=AUTH)
+                   data={"source": " ".join(TEMPLATE[:4]), "level": "county", "publish": "true"}, headers=AUTH)
         assert r.status_code == 200, r.text
         yield c
 
@@ -124,7 +124,8 @@ def test_template_syntax_in_the_source_field_alone_is_taken_and_shown(tclient: T
     """The same through the form's source field on a prefecture upload: 200 on commit, literal on the map."""
     body = "地区,指标,年份,数值\r\n白银市,专利授权量,2021,5120\r\n".encode()
     for payload in ("{%raw%}", "来源 {# 表3", "{{ 'EVAL' ~ 'UATED' }}"):
-        r = tclient.post("/api/datasets", files={"file": ("p.csv", body)}, data={"source": payload}, headers=AUTH)
+        r = tclient.post("/api/datasets", files={"file": ("p.csv", body)},
+                         data={"source": payload, "publish": "true"}, headers=AUTH)
         assert r.status_code == 200, r.text
         page = tclient.get("/map?level=prefecture&indicator=patent_grants&year=2021", headers=HTML)
         assert page.status_code == 200

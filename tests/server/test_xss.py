@@ -148,7 +148,7 @@ def test_upload_cannot_plant_markup_and_what_it_takes_shows_as_text(hostile_clie
                                ["白银市", "专利授权量", 2023, 5120, QUOTED_NOTE],
                                ["天水市", "专利授权量", 2023, 640, QUOTED_NOTE]])
     r = hostile_client.post("/api/datasets", files={"file": ("q.csv", buf.getvalue().encode())},
-                            data={"source": QUOTED_SOURCE}, headers=auth)
+                            data={"source": QUOTED_SOURCE, "publish": "true"}, headers=auth)
     assert r.status_code == 200, r.text
     for url in ("/map?level=prefecture&indicator=patent_grants&year=2023",
                 "/embed?level=prefecture&indicator=patent_grants&year=2023&lang=en"):
