@@ -171,6 +171,20 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values[0] if values else 0.0)
 
 
+def finish_report(lines: list[str], rss: list[tuple[float, float]], ok: bool, failures: list[str],
+                  markdown: Path | None, samples: int) -> int:
+    """End a bench report the same way for every bench: RSS over time, the verdict, the first failures; print it,
+    write it as Markdown when asked, and return the exit status."""
+    lines = lines + ["", "RSS over time (s: MB): " + ", ".join(
+        f"{t:.0f}: {r:.0f}" for t, r in rss[:: max(1, len(rss) // samples)]), "", f"result: {'PASS' if ok else 'FAIL'}"]
+    lines += [f"  failure: {f}" for f in failures[:20]]
+    print("\n".join(lines))
+    if markdown:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0 if ok else 1
+
+
 def quarter_mean(rss: list[tuple[float, float]], elapsed: float, quarter: int) -> float:
     """Mean RSS of the samples taken in one quarter (0-3) of the run."""
     lo, hi = elapsed * quarter / 4, elapsed * (quarter + 1) / 4
@@ -247,14 +261,7 @@ def main() -> int:
         lat = [x * 1000 for x in tally.latency[kind]]
         lines.append(f"| {kind} | {tally.counts[kind]} | {pct(lat, 50):.0f} | {pct(lat, 95):.0f} | "
                      f"{pct(lat, 99):.0f} | {max(lat):.0f} |")
-    lines += ["", "RSS over time (s: MB): " + ", ".join(f"{t:.0f}: {r:.0f}" for t, r in rss[:: max(1, len(rss) // 12)]),
-              "", f"result: {'PASS' if ok else 'FAIL'}"]
-    lines += [f"  failure: {f}" for f in (warm.failures + tally.failures)[:20]]
-    print("\n".join(lines))
-    if args.markdown:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return 0 if ok else 1
+    return finish_report(lines, rss, ok, warm.failures + tally.failures, args.markdown, samples=12)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable as `python bench/storm.py` from a checkout
     sys.path.insert(0, str(ROOT))
 
-from bench.soak import HOST, pct, rss_mb, start_server  # noqa: E402
+from bench.soak import HOST, finish_report, pct, rss_mb, start_server  # noqa: E402
 
 MAX_SECONDS = 600
 HEADROOM_MB = 150
@@ -264,14 +264,7 @@ def main() -> int:
         statuses = ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses[kind].items()))
         lines.append(f"| {kind} | {tally.counts[kind]} | {statuses} | {pct(lat, 50):.0f} | {pct(lat, 99):.0f} | "
                      f"{max(lat):.0f} |")
-    lines += ["", "RSS over time (s: MB): " + ", ".join(f"{t:.0f}: {r:.0f}" for t, r in rss[:: max(1, len(rss) // 15)]),
-              "", f"result: {'PASS' if ok else 'FAIL'}"]
-    lines += [f"  failure: {f}" for f in (tally.failures + health_errors)[:20]]
-    print("\n".join(lines))
-    if args.markdown:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return 0 if ok else 1
+    return finish_report(lines, rss, ok, tally.failures + health_errors, args.markdown, samples=15)
 
 
 if __name__ == "__main__":
