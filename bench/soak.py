@@ -167,8 +167,12 @@ def worker(url: str, seed: int, stop: threading.Event, tally: Tally, budget: lis
                 tally.add(req, None, time.perf_counter() - t0, f"{type(e).__name__}: {e}")
 
 
-def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values[0] if values else 0.0)
+def pct(values: list[float], q: int) -> float:
+    """The q-th percentile within the samples: "inclusive", because the default method extrapolates past the
+    largest sample when there are few (a p99 above the max)."""
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def finish_report(lines: list[str], rss: list[tuple[float, float]], ok: bool, failures: list[str],
