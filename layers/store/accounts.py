@@ -236,6 +236,16 @@ class Accounts:
                    at=stamp(now()), actor=actor[:200], action=action, subject=subject[:200], detail=detail[:2000],
                    ip=ip[:64])
 
+    def record_lockout(self, name: str, ip: str, minutes: float) -> None:
+        """One audit line per locked name and address per lockout window, however many refusals: a locked-out
+        caller cannot grow the audit without bound."""
+        self._rows("INSERT INTO audit (at, actor, action, subject, detail, ip)"
+                   " SELECT :at, :actor, 'signin_locked', :subject, 'refused while locked out', :ip"
+                   " WHERE NOT EXISTS (SELECT 1 FROM audit WHERE action = 'signin_locked' AND subject = :subject"
+                   " AND ip = :ip AND at >= :since)",
+                   at=stamp(now()), actor=(name or "?")[:200], subject=name[:200], ip=ip[:64],
+                   since=stamp(now() - timedelta(minutes=minutes)))
+
     def audit(self, limit: int = 200, offset: int = 0, action: str = "") -> list[dict[str, object]]:
         """The newest audit lines first."""
         rows = self._rows("SELECT id, at, actor, action, subject, detail, ip FROM audit"

@@ -55,7 +55,7 @@ async def login(request: Request) -> Response:
         if oldest and by_name >= settings.login_max_failures:
             at = datetime.fromisoformat(oldest.replace("Z", "+00:00")) + timedelta(minutes=settings.login_lock_minutes)
             until = f"（{at:%H:%M} UTC 后 · after {at:%H:%M} UTC）"
-        await run_in_threadpool(accounts.record, name or "?", "signin_locked", name, "refused while locked out", ip)
+        await run_in_threadpool(accounts.record_lockout, name, ip, settings.login_lock_minutes)
         return login_page(request, target, f"登录失败次数过多，请稍后再试{until}。Too many failed sign-ins: try again "
                                            "later.", 429, name)
     user = await run_in_threadpool(accounts.verify, name, password)

@@ -113,6 +113,10 @@ def test_lockout_after_repeated_failures_is_shared_through_the_store(client: Tes
     assert r.status_code == 429 and "Too many failed sign-ins" in r.text  # type: ignore[attr-defined]
     with make_client(tmp_path / "ws.sqlite") as other:  # a second instance on the same store
         assert sign_in(other, "li").status_code == 429  # type: ignore[attr-defined]
+    for _ in range(3):  # refusals while locked out: one audit line for the window, not one each
+        assert sign_in(client, "li").status_code == 429  # type: ignore[attr-defined]
+    locked = client.app.state.accounts.audit(action="signin_locked")  # type: ignore[attr-defined]
+    assert [(a["subject"], a["ip"]) for a in locked] == [("li", "testclient")]
     assert sign_in(client, "wang").status_code == 303  # type: ignore[attr-defined]  # only that name is locked
     lines = client.app.state.accounts.audit(action="signin_failed")  # type: ignore[attr-defined]
     assert len(lines) == 5 and {(a["subject"], a["ip"]) for a in lines} == {("li", "testclient")}
