@@ -85,4 +85,7 @@ def timeline_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) ->
     """The timeline page: the view's indicator over every year it has, one classification, a year slider."""
     tl = atlas.memo(snap, "timeline", view, lambda: timeline(atlas, snap, view))
     illustrative = bool(frames.values(atlas, snap, view)[1]["illustrative"].any())
-    return view_page(atlas, snap, view, base_url) | {"tl": tl, "map": tl["parts"], "illustrative": illustrative}
+    # the ranking's flag is in the page, hidden, when any year of the slider needs it: the script shows it per year
+    some_year = any(r["illustrative"] for r in tl["data"]["rankings"])
+    return view_page(atlas, snap, view, base_url) | {"tl": tl, "map": tl["parts"], "illustrative": illustrative,
+                                                     "illustrative_some_year": some_year}

@@ -12,6 +12,7 @@ from typing import Any
 from layers.core.fmt import number
 from layers.core.i18n import t
 from layers.core.view import MapView
+from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import ranking_for
 from layers.stats.snapshot import Snapshot
@@ -43,15 +44,19 @@ def cell_texts(nums: list[float | None], lang: str) -> list[str]:
 
 
 def rankings_by_year(atlas: Atlas, snap: Snapshot, view: MapView, years: list[int]) -> list[dict[str, Any]]:
-    """For each year of the slider: its base year, the line above the table, and each unit's numbers and texts
-    ({adcode: [7 numbers, 7 texts]} in KEYS order)."""
+    """For each year of the slider: its base year, the line above the table, whether that year's values are
+    illustrative (the table's flag follows the slider), and each unit's numbers and texts ({adcode: [7 numbers,
+    7 texts]} in KEYS order)."""
     out = []
     for year in years:
-        _, base, table = ranking_for(atlas, snap, view.model_copy(update={"year": year}))
+        one = view.model_copy(update={"year": year})
+        _, base, table = ranking_for(atlas, snap, one)
+        illustrative = bool(frames.values(atlas, snap, one)[1]["illustrative"].any())
         rows = {}
         for r in table[["adcode", *COLUMNS]].itertuples(index=False):
             nums = [_num(v) for v in r[1:]]
             rows[str(r[0])] = [*nums, *cell_texts(nums, view.lang)]
         change = f" · {t('change', view.lang)}{t('colon', view.lang)}{base}→{year}" if base is not None else ""
-        out.append({"year": year, "base": base, "help": t("sort_by", view.lang) + change, "rows": rows})
+        out.append({"year": year, "base": base, "help": t("sort_by", view.lang) + change,
+                    "illustrative": illustrative, "rows": rows})
     return out

@@ -217,6 +217,8 @@
       });
       var help = document.querySelector("#ranking-title + .ranking-help");
       if (help) help.textContent = year.help;
+      var flag = document.querySelector("#ranking-title .flag-illustrative");
+      if (flag) flag.hidden = !year.illustrative;  // the year shown decides, not the year the page opened on
       var th = table.querySelector("th[aria-sort]"), b = th && th.querySelector("button[data-sort]");
       sortRows(table, b ? b.getAttribute("data-sort") : "rank", th ? th.getAttribute("aria-sort") === "descending" : false);
     };

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 from fastapi.testclient import TestClient
@@ -122,3 +123,20 @@ def test_the_compare_forms_two_years_choice_is_an_empty_field_not_an_unknown_ind
     # what the compare picker sends with "— 两年对比 —" chosen, with or without JavaScript
     r = years_client.get(f"/compare?lang=zh&level=prefecture&{IND}&indicator2=&scheme=quantiles&k=5", headers=HTML)
     assert r.status_code == 200 and r.text.count("<figure") == 3
+
+
+def test_timeline_ranking_flag_follows_each_years_kind(client: TestClient) -> None:
+    # 兰州's valid invention patents are real in 2024 only; with the demonstration on, 2016-2023 are illustrative.
+    # The ranking's flag must say so for the year the slider shows, not only for the year the page opened on.
+    q = "level=prefecture&indicator=valid_invention_patents&demo=true"
+    page = client.get(f"/timeline?{q}&year=2024", headers=HTML).text
+    data = json.loads(re.search(r'id="ipmap-timeline-data"[^>]*>(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    for year in data["rankings"]:
+        values = client.get(f"/api/values?{q}&year={year['year']}").json()
+        kinds = {v["provenance"] for v in values["values"] if v["value"] is not None}
+        assert year["illustrative"] == bool(kinds & {"illustrative", "computed_illustrative"}), year["year"]
+    assert {y["illustrative"] for y in data["rankings"]} == {True, False}
+    # opened on the real year: the flag is in the page for the script, hidden
+    assert re.search(r'<span class="flag-illustrative" hidden>', page)
+    shown = client.get(f"/timeline?{q}&year=2023", headers=HTML).text
+    assert re.search(r'<span class="flag-illustrative">', shown)
