@@ -73,12 +73,14 @@ def timeline(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, object]:
     # The slider shows every year: the source line names the sources of all of them.
     ill = bool(obs.loc[sources.index, "illustrative"].any())
     cap = map_caption(painted, classes, fills, text) | {"sources": source_line_html(sources.dropna(), lang, ill)}
+    rankings = rankings_by_year(atlas, snap, view, list(rv.years))
     return {"parts": render_parts(m) | {"title": title, "caption": cap}, "rv": rv, "classes": classes,
+            "illustrative_some_year": any(r["illustrative"] for r in rankings),
             "data": {"years": list(rv.years), "year": rv.year, **per_year,
                      "unit": esc(rv.indicator.unit_en if lang == "en" else rv.indicator.unit),
                      "no_data": esc(t("no_data", lang)), "rank_fmt": esc(t("rank_of", lang, rank="{rank}", n="{n}")),
                      "locale": "en" if lang == "en" else "zh-CN",
-                     "rankings": rankings_by_year(atlas, snap, view, list(rv.years))}}
+                     "rankings": rankings}}
 
 
 def timeline_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, object]:
@@ -86,6 +88,5 @@ def timeline_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) ->
     tl = atlas.memo(snap, "timeline", view, lambda: timeline(atlas, snap, view))
     illustrative = bool(frames.values(atlas, snap, view)[1]["illustrative"].any())
     # the ranking's flag is in the page, hidden, when any year of the slider needs it: the script shows it per year
-    some_year = any(r["illustrative"] for r in tl["data"]["rankings"])
     return view_page(atlas, snap, view, base_url) | {"tl": tl, "map": tl["parts"], "illustrative": illustrative,
-                                                     "illustrative_some_year": some_year}
+                                                     "illustrative_some_year": tl["illustrative_some_year"]}
