@@ -328,7 +328,6 @@ MESSAGES.update({
     "approval_no": {"zh": "审图号：{number}", "en": "Map approval no. {number}"},
     "centre_zero": {"zh": "零增长", "en": "no growth"},
     "hatch_zones": {"zh": "区域加阴影", "en": "Hatch the zones"},
-    "zone_key_hint": {"zh": "区域以细线勾出", "en": "Zones are drawn as thin outlines"},
     "copied": {"zh": "已复制到剪贴板", "en": "Copied to the clipboard"},
     "copy_failed": {"zh": "无法自动复制，代码已选中，请按 Ctrl+C", "en": "Could not copy: the code is selected, press Ctrl+C"},
     "sources_title": {"zh": "资料来源与数据处理", "en": "Sources and processing"},

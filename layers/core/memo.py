@@ -98,11 +98,6 @@ class Memo:
                 self.max_bytes is not None and self.bytes > self.max_bytes):
             self.bytes -= self._items.popitem(last=False)[1][1]
 
-    def values(self) -> list[object]:
-        """The kept values, oldest first (a copy: safe to walk while others write)."""
-        with self._lock:
-            return [v for v, _ in self._items.values()]
-
     def usage(self) -> tuple[int, int]:
         """(entries, bytes) kept: what a soak or an operator checks memory against."""
         with self._lock:
