@@ -102,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.render_gate = render_gate(settings)
+    # a password check costs ~64 MB and ~0.2 s (argon2): a few at once per worker, a short queue, then 503
+    app.state.password_gate = RenderGate(slots=2, queue=8, wait=10.0, retry_after=5, pixels=0)
     app.state.csp = Policy(settings.frame_ancestors or "'self'", settings.tile_url,
                            embed_frame_ancestors=settings.frame_ancestors or "*")
     app.state.templates = Jinja2Templates(directory=TEMPLATES)

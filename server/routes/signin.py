@@ -9,8 +9,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from layers.store.accounts import Principal
+from layers.store.accounts import Principal, User
 from server import auth
+from server.limits import RendersBusyError
 from server.templating import render_private
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +59,17 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(accounts.record_lockout, name, ip, settings.login_lock_minutes)
         return login_page(request, target, f"登录失败次数过多，请稍后再试{until}。Too many failed sign-ins: try again "
                                            "later.", 429, name)
-    user = await run_in_threadpool(accounts.verify, name, password)
+    def verify() -> User | None:
+        with request.app.state.password_gate():
+            return accounts.verify(name, password)
+
+    try:
+        user = await run_in_threadpool(verify)
+    except RendersBusyError as busy:
+        refused = login_page(request, target, "服务器繁忙，请稍后再试。The server is busy: try again in a few seconds.",
+                             503, name)
+        refused.headers["Retry-After"] = str(busy.retry_after)
+        return refused
     if user is None:
         await run_in_threadpool(accounts.record, "?", "signin_failed", name, "wrong name or password", ip)
         return login_page(request, target, "用户名或密码错误。Wrong name or password.", 401, name)

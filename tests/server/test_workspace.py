@@ -258,3 +258,17 @@ def test_the_api_takes_a_session_only_with_its_csrf_header(client: TestClient) -
     r = client.post("/api/datasets", files=files, data={"source": "会话上传（测试）"}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200 and r.json()["state"] == "draft"
     assert client.get(f"/api/datasets/{r.json()['dataset_id']}").json()["uploader"] == "wang"
+
+
+def test_password_checks_wait_their_turn(client: TestClient) -> None:
+    # each check holds ~64 MB for ~0.2 s: a burst on the public /login must not run them all at once
+    from server.limits import RenderGate
+
+    gate = client.app.state.password_gate  # type: ignore[attr-defined]
+    client.app.state.password_gate = RenderGate(slots=0, queue=0, pixels=0)  # type: ignore[attr-defined]
+    r = sign_in(client, "li")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5"  # type: ignore[attr-defined]
+    assert "The server is busy" in r.text and "private" in r.headers["cache-control"]  # type: ignore[attr-defined]
+    assert client.app.state.accounts.audit(action="signin_failed") == []  # type: ignore[attr-defined]
+    client.app.state.password_gate = gate  # type: ignore[attr-defined]
+    assert sign_in(client, "li").status_code == 303  # type: ignore[attr-defined]
