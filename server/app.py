@@ -26,7 +26,7 @@ from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
 from server.middleware import SecuredFastAPI
-from server.routes import api, datasets, exports, pages, regions, search, views, zones
+from server.routes import api, charts, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
 STATIC = resources.STATIC
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(datasets.router)
     app.include_router(views.router)
+    app.include_router(charts.router)
     app.include_router(exports.router)
     app.include_router(zones.router)
     app.include_router(regions.router)
