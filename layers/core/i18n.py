@@ -174,6 +174,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart_table": {"zh": "图中数值", "en": "The values drawn"},
     "chart_marks": {"zh": "实心为真实数据（圆点：公布数，方块：计算值）；空心虚线为示意数据，不与真实数据连成一线；菱形为规划目标，只画在目标年份。", "en": "Filled marks are real figures (circle: published, square: computed); hollow marks on dashed lines are illustrative and never share a line with real ones; a diamond is a plan target, drawn on its own year only."},
     "scale": {"zh": "刻度", "en": "Scale"},
+    "small_multiples": {"zh": "逐年小图 PDF", "en": "Year by year (PDF)"},
     "scale_linear": {"zh": "线性刻度", "en": "Linear scale"},
     "scale_log": {"zh": "对数刻度", "en": "Log scale"},
     "log_note": {"zh": "对数刻度：每条网格线是下一条的固定倍数，便于比较增长快慢。", "en": "Log scale: each gridline is a fixed multiple of the one below, so growth rates compare."},

@@ -3,9 +3,11 @@ that carry markup and template syntax come back as the text typed, never as mark
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from tests.server.test_xss import Page, assert_inert, tooltips
 
@@ -42,3 +44,21 @@ def test_chart_shows_hostile_names_and_sources_as_text(hostile_client: TestClien
     assert not [el for el in root.iter() if el.tag.split("}")[-1] in ("script", "img", "foreignObject")]
     png = hostile_client.get("/chart.png?indicator=population&level=county&regions=620102,620100")
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_small_multiples_carry_hostile_sources_as_text(hostile_client: TestClient, hostile: dict) -> None:
+    r = hostile_client.get("/export.pdf?level=county&indicator=population&years=2019-2020")
+    assert r.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    not_evaluated(text, hostile)
+    assert "{{" in text and "2019" in text and "2020" in text
+    svg = hostile_client.get("/export.svg?level=county&indicator=population&years=2019-2020")
+    assert svg.status_code == 200
+    ET.fromstring(svg.content)  # well-formed whatever the data held
+    not_evaluated(svg.text, hostile)
+
+
+def test_map_page_offers_small_multiples_of_the_views_years(client: TestClient) -> None:
+    page = Page(client.get("/map?level=prefecture&indicator=patent_applications", headers=HTML).text)
+    hrefs = [a.get("href") or "" for t, a in page.tags if t == "a"]
+    assert any(h.startswith("/export.pdf?") and h.endswith("years=2016-2023") for h in hrefs)
