@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
+from layers.core.errors import UnknownParameterError
 from layers.core.i18n import t
 from layers.core.mapnotes import map_notes
 from layers.core.view import MapView, ResolvedView
@@ -22,30 +24,69 @@ VALUE_COLUMNS = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "sourc
                  "note"]
 
 
+def unit_codes(atlas: Atlas, view: MapView) -> set[str]:
+    """Adcodes of the units a view draws: its level's, or on a drill-down (`within`) that prefecture's counties.
+
+    A drill-down needs level=county and a prefecture's adcode; anything else is refused naming the prefectures.
+    """
+    codes = atlas.level_adcodes(view.level)
+    if view.within is None:
+        return codes
+    prefectures = atlas.level_adcodes("prefecture")
+    if view.level != "county" or view.within not in prefectures:
+        allowed = sorted(prefectures) if view.level == "county" else ["level=county"]
+        raise UnknownParameterError("within", view.within, allowed)
+    regions = atlas.regions()
+    return codes & set(regions.loc[regions["parent"] == view.within, "adcode"])
+
+
+def place(atlas: Atlas, view: MapView) -> str:
+    """The drill-down's prefecture by name in the view's language, '' for a whole level."""
+    if view.within is None:
+        return ""
+    regions = atlas.regions()
+    hit = regions[regions["adcode"] == view.within]
+    return str(hit.iloc[0]["name_en" if view.lang == "en" else "name_zh"]) if len(hit) else ""
+
+
 def resolve(atlas: Atlas, snap: Snapshot, view: MapView) -> ResolvedView:
-    """Check a view against the data of its version."""
-    return resolve_view(view, snap.catalogue, snap.observations, atlas.level_adcodes(view.level))
+    """Check a view against the data of its version (a drill-down against its prefecture's counties)."""
+    rv = resolve_view(view, snap.catalogue, snap.observations, unit_codes(atlas, view))
+    return replace(rv, place=place(atlas, view)) if view.within else rv
 
 
 def frame(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
-    """Units of the view's level joined with its values, classified."""
+    """Units of the view's level (or of its drill-down) joined with its values."""
     rv = resolve(atlas, snap, view)
     lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
-    return rv, join_values(atlas.page_units(view.level, lod), snap.observations, rv.indicator.id, rv.year)
+    units = atlas.page_units(view.level, lod)
+    if view.within is not None:
+        units = units[units["adcode"].isin(unit_codes(atlas, view))]
+    return rv, join_values(units, snap.observations, rv.indicator.id, rv.year)
 
 
 def title(rv: ResolvedView) -> str:
-    """'常住人口（2020年，县区）' or 'Resident population (2020, Counties)'."""
+    """'常住人口（2020年，县区）', 'Resident population (2020, Counties)'; a drill-down names its prefecture:
+    '常住人口（2020年，兰州市 县区）'."""
     lang = rv.view.lang
     name = rv.indicator.name_en if lang == "en" else rv.indicator.name_zh
-    return t("map_of", lang, indicator=name, year=rv.year, level=t(f"level_{rv.view.level}", lang))
+    return t("map_of", lang, indicator=name, year=rv.year, level=level_label(rv))
+
+
+def level_label(rv: ResolvedView) -> str:
+    """'县区', or on a drill-down '兰州市 县区' / 'Counties of Lanzhou City'."""
+    lang = rv.view.lang
+    level = t(f"level_{rv.view.level}", lang)
+    if rv.place:
+        return f"{rv.place} {level}" if lang == "zh" else f"{level} of {rv.place}"
+    return level
 
 
 def values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
     """The values behind a view, one row per unit, with rank and source (no geometry); kept per version."""
-    key = ("values", view.model_dump_json(exclude={"lang", "scheme", "k", "version", "demo"}))
+    key = ("values", view.model_dump_json(exclude={"lang", "scheme", "k", "version", "demo", "style"}))
     rv, df = atlas.kept(snap, key, lambda: _values(atlas, snap, view))
-    return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years), df.copy()
+    return rv if rv.view == view else replace(rv, view=view, place=place(atlas, view)), df.copy()
 
 
 def _values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:

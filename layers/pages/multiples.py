@@ -65,7 +65,7 @@ def multiples_data(atlas: Atlas, snap: Snapshot, view: MapView, spec: str) -> Mu
     lang = view.lang
     name = rv.indicator.name_en if lang == "en" else rv.indicator.name_zh
     unit = rv.indicator.unit_en if lang == "en" else rv.indicator.unit
-    level = t(f"level_{view.level}", lang)
+    level = frames.level_label(rv)
     title = t("map_of", lang, indicator=name, year=f"{years[0]}–{years[-1]}", level=level)
     sources = sorted({str(s) for _, f in per_year for s in f["source"].dropna()})
     notes = [t("fixed_classes", lang), *map_notes(rv.indicator, view.level, snap.catalogue, lang)]

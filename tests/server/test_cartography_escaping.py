@@ -62,3 +62,23 @@ def test_map_page_offers_small_multiples_of_the_views_years(client: TestClient) 
     page = Page(client.get("/map?level=prefecture&indicator=patent_applications", headers=HTML).text)
     hrefs = [a.get("href") or "" for t, a in page.tags if t == "a"]
     assert any(h.startswith("/export.pdf?") and h.endswith("years=2016-2023") for h in hrefs)
+
+
+def test_drill_down_names_its_hostile_prefecture_as_text(hostile_client: TestClient, hostile: dict) -> None:
+    for lang in ("zh", "en"):
+        for url in (f"/map?level=county&within=620100&year=2019&lang={lang}",
+                    f"/embed?level=county&within=620100&year=2019&lang={lang}"):
+            r = hostile_client.get(url, headers=HTML)
+            assert r.status_code == 200, r.text[:300]
+            assert_inert(r.text, r.headers["content-security-policy"])
+            shown = visible(r.text)
+            not_evaluated(shown, hostile)
+            assert hostile["names"]["620100"][0 if lang == "zh" else 1] in shown
+    page = Page(hostile_client.get("/map?level=county&within=620100&year=2019", headers=HTML).text)
+    code = next(p for p in page.plain if "<iframe" in p)  # the embed snippet as the textarea shows it
+    inner = Page(code)  # pasted into another page, it is one iframe and nothing else
+    assert [t for t, _ in inner.tags] == ["iframe"]
+    assert hostile["names"]["620100"][0] in (inner.tags[0][1].get("title") or "")
+    r = hostile_client.get("/export.pdf?level=county&within=620100&year=2019")
+    assert r.status_code == 200
+    not_evaluated("".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages), hostile)
