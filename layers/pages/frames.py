@@ -17,7 +17,9 @@ from layers.core.view import resolve as resolve_view
 from layers.pages.atlas import DEFAULT_LOD, Atlas
 from layers.render.charts import sparkline_column
 from layers.render.choropleth import MapText, build_map, classify_frame, join_values
+from layers.render.controls import stable_ids
 from layers.render.folium_text import render_parts
+from layers.render.symbols import base_fills, symbol_map
 from layers.stats.snapshot import Snapshot
 
 VALUE_COLUMNS = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "provenance",
@@ -104,11 +106,18 @@ def _render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, str]:
     sparks = sparkline_column(joined, snap.observations, rv.indicator.id, view.lang)
     if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
         joined["tip_series"] = sparks
-    classified, classes, fills = classify_frame(joined, view.scheme, view.k, centre=rv.indicator.centre)
     notes = map_notes(rv.indicator, view.level, snap.catalogue, view.lang)
-    m = build_map(classified, classes, fills, MapText(title(rv), view.lang, rv.indicator, notes),
-                  atlas.boundaries.neighbours(), atlas.tile_url, atlas.tile_attribution,
-                  zones=atlas.zone_overlay(view, list(joined.adcode)))
+    text = MapText(title(rv), view.lang, rv.indicator, notes)
+    zones = atlas.zone_overlay(view, list(joined.adcode))
+    if rv.style == "symbols":  # circles sized by value over quietly filled units
+        m = build_map(base_fills(joined), None, [], text, atlas.boundaries.neighbours(), atlas.tile_url,
+                      atlas.tile_attribution, zones=zones)
+        symbol_map(m, joined, text, rv.indicator.name_en if view.lang == "en" else rv.indicator.name_zh)
+        stable_ids(m)
+        return render_parts(m) | {"title": title(rv)}
+    classified, classes, fills = classify_frame(joined, view.scheme, view.k, centre=rv.indicator.centre)
+    m = build_map(classified, classes, fills, text, atlas.boundaries.neighbours(), atlas.tile_url,
+                  atlas.tile_attribution, zones=zones)
     return render_parts(m) | {"title": title(rv)}
 
 

@@ -1,0 +1,239 @@
+"""Proportional symbols for counts: a circle per unit whose area is proportional to its value.
+
+A choropleth of counts lets a large, populous unit dominate by its size; a circle's area says "how many" without
+that. Circles are scaled by the square root (area, not radius, follows the value), drawn largest first so small
+ones stay on top and visible, and keyed by nested circles of round values. On the web each circle is a focusable
+element with the unit's tooltip; exports draw the same circles with matplotlib.
+"""
+
+from __future__ import annotations
+
+import math
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+from matplotlib.axes import Axes
+from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, TextArea, VPacker
+from matplotlib.patches import Circle
+from matplotlib.text import Text
+
+from layers.core.fmt import esc, number
+from layers.core.i18n import t
+from layers.render.choropleth import MapText, tooltip_properties
+from layers.render.features import feature_collection
+from layers.render.image import cjk_family
+from layers.render.palettes import NO_DATA_FILL
+
+FILL = "#2c7fb8"
+BASE_FILL = "#f4f3ee"  # units under the circles: quiet, so the circles carry the values
+MAX_RADIUS = 26.0  # px on the web map: the largest value's circle
+PANE = "ipmap-symbols"
+
+
+def radii(values: np.ndarray | pd.Series, max_radius: float = MAX_RADIUS, top: float | None = None) -> np.ndarray:
+    """Radius per value so that areas are proportional to values (r = R * sqrt(v / max)); 0 for none or <= 0."""
+    vals = np.asarray(values, dtype=float)
+    top = float(np.nanmax(vals)) if top is None and np.isfinite(vals).any() else top
+    if not top or top <= 0:
+        return np.zeros(len(vals))
+    clean = np.where(np.isfinite(vals) & (vals > 0), vals, 0.0)
+    return max_radius * np.sqrt(clean / top)
+
+
+def round_values(top: float, n: int = 3) -> list[float]:
+    """Round numbers (1, 2 or 5 times a power of ten) for the legend, largest not above the maximum."""
+    if top <= 0 or not math.isfinite(top):
+        return []
+    nice = sorted({m * 10.0**e for e in range(math.floor(math.log10(top)) - 3, math.floor(math.log10(top)) + 1)
+                   for m in (1, 2, 5) if m * 10.0**e <= top}, reverse=True)
+    out = [nice[0]]
+    for v in nice[1:]:  # each next about a quarter of the area of the one above it, so the circles read apart
+        if v <= out[-1] / 3.5:
+            out.append(v)
+        if len(out) == n:
+            break
+    return out
+
+
+def legend_svg(top: float, unit: str, max_radius: float = MAX_RADIUS) -> str:
+    """Nested circles of round values sharing one baseline, each labelled at its top (escaped SVG)."""
+    values = round_values(top)
+    if not values:
+        return ""
+    rs = radii(np.asarray(values), max_radius, top)
+    gap = 13.0  # labels at least a line apart, each joined to its circle's top by a leader
+    tops = [2 * rs[0] - 2 * r for r in rs]  # circle tops, measured down from the largest's top
+    ys: list[float] = []
+    for y in tops:
+        ys.append(max(y, ys[-1] + gap) if ys else y)
+    height = int(max(2 * rs[0], ys[-1] + 6) + 14)
+    width = int(2 * rs[0] + 96)
+    base, cx, off = 2 * rs[0] + 8, rs[0] + 2, 8.0
+    out = [f'<svg class="ipmap-symbol-legend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           f'role="img" aria-label="{esc(", ".join(number(v) for v in values))} {esc(unit)}">']
+    for v, r, ty, ly in zip(values, rs, tops, ys, strict=True):
+        out.append(f'<circle cx="{cx:.1f}" cy="{base - r:.1f}" r="{r:.1f}" fill="none" stroke="#555" '
+                   f'stroke-width="1" data-value="{v!r}"/>'
+                   f'<polyline points="{cx:.1f},{ty + off:.1f} {cx + rs[0] + 4:.1f},{ly + off:.1f} '
+                   f'{cx + rs[0] + 10:.1f},{ly + off:.1f}" fill="none" stroke="#888" stroke-dasharray="2 2"/>'
+                   f'<text x="{cx + rs[0] + 13:.1f}" y="{ly + off + 4:.1f}" font-size="11" fill="#333">'
+                   f"{esc(number(v))}</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def legend_html(top: float, unit: str, lang: str, illustrative: bool, missing: list[str], title: str) -> str:
+    """The symbol map's legend box: the indicator, nested circles, what the areas mean, no data, the flag."""
+    rows = [f'<div class="ipmap-legend-title">{esc(title)}<span class="ipmap-unit">（{esc(unit)}）</span></div>',
+            legend_svg(top, unit), f'<div class="ipmap-symbols-note">{esc(t("symbols_note", lang))}</div>']
+    if missing:
+        named = "、".join(missing) if len(missing) <= 6 else str(len(missing))
+        rows.append(f'<div class="ipmap-legend-row"><i class="ipmap-nodata"></i>{esc(t("no_data", lang))} '
+                    f"({esc(named)})</div>")
+    if illustrative:
+        rows.append(f'<div class="ipmap-illustrative">⚠ {esc(t("illustrative", lang))}</div>')
+    return "".join(rows)
+
+
+def points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A point inside each unit that has a positive value, with its value and flag, largest first."""
+    has = (frame["value"].notna() & (frame["value"] > 0)).to_numpy()
+    pts = gpd.GeoDataFrame({"adcode": frame["adcode"], "value": frame["value"],
+                            "illustrative": frame["illustrative"].astype(bool)},
+                           geometry=frame.geometry.representative_point().values, crs=frame.crs)
+    return pts[has].sort_values("value", ascending=False, kind="stable")
+
+
+def symbol_frame(frame: gpd.GeoDataFrame, text: MapText, max_radius: float = MAX_RADIUS) -> gpd.GeoDataFrame:
+    """One point per unit with a value (inside the unit), its radius and its tooltip fields, largest first."""
+    props = tooltip_properties(frame, text)
+    has = frame["value"].notna() & (frame["value"] > 0)
+    r = radii(frame["value"], max_radius)
+    names = frame["name_en"] if text.lang == "en" else frame["name_zh"]
+    unit = text.indicator.unit_en if text.lang == "en" else text.indicator.unit
+    label = [f"{n}: {number(v)} {unit}" for n, v in zip(names, frame["value"], strict=True)]
+    pts = gpd.GeoDataFrame(
+        {"adcode": frame["adcode"], "radius": np.round(r, 2), "value": frame["value"],
+         "illustrative": frame["illustrative"].astype(bool), "tip_label": label,
+         **{c: props[c] for c in props.columns}},
+        geometry=frame.geometry.representative_point().values, crs=frame.crs)
+    return pts[has.to_numpy()].sort_values("value", ascending=False, kind="stable")
+
+
+class FocusableSymbols(MacroElement):
+    """Each circle reachable by the keyboard: focusable, named for screen readers, its tooltip shown on focus."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var layer = {{ this.layer.get_name() }};
+            layer.eachLayer(function (l) {
+                var el = l.getElement && l.getElement();
+                if (!el) return;
+                el.setAttribute("tabindex", "0");
+                el.setAttribute("role", "img");
+                el.setAttribute("aria-label", l.feature.properties.tip_label);
+                el.setAttribute("data-adcode", l.feature.properties.adcode);
+                el.classList.add("ipmap-symbol");
+                l.on("click", function () {  // selects the unit on map and ranking, as a click on its shape does
+                    if (window.ipmapSelect) window.ipmapSelect(l.feature.properties.adcode, "map");
+                });
+                el.addEventListener("focus", function () { l.openTooltip(l.getLatLng()); layer.resetStyle(l);
+                    l.setStyle({weight: 3, color: "#000000"}); });
+                el.addEventListener("blur", function () { l.closeTooltip(); layer.resetStyle(l); });
+                el.addEventListener("keydown", function (e) {
+                    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); l.fire("click"); }
+                });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.GeoJson):
+        super().__init__()
+        self._name = "FocusableSymbols"
+        self.layer = layer
+
+
+def symbol_map(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText, title: str) -> folium.Map:
+    """Turn a map drawn from base_fills(frame) into the symbol map: circles over it, and its legend box showing
+    nested circles instead of colour classes."""
+    lang = text.lang
+    unit = text.indicator.unit_en if lang == "en" else text.indicator.unit
+    names = frame["name_en"] if lang == "en" else frame["name_zh"]
+    top = float(frame["value"].max()) if frame["value"].notna().any() else 0.0
+    box = legend_html(top, unit, lang, bool(frame["illustrative"].any()), list(names[frame["value"].isna()]), title)
+    for child in m._children.values():
+        if getattr(child, "css_class", "") == "ipmap-legend":
+            child.content = box  # type: ignore[attr-defined]
+    add_symbols(m, frame, text, [esc(t(k, lang)) for k in ("region", "value", "rank", "source")])
+    return m
+
+
+def add_symbols(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText, labels: list[str],
+                max_radius: float = MAX_RADIUS) -> folium.GeoJson:
+    """Circles over the map in their own pane (above the units, so a selected unit never covers them)."""
+    folium.map.CustomPane(PANE, z_index=450, pointer_events=True).add_to(m)  # hover and click reach them
+    pts = symbol_frame(frame, text, max_radius)
+    fields = [c for c in ("tip_name", "tip_value", "tip_rank", "tip_source") if c in pts.columns]
+    layer = folium.GeoJson(
+        feature_collection(pts), name="symbols", control=False,
+        marker=folium.CircleMarker(pane=PANE),
+        style_function=lambda f: {"radius": f["properties"]["radius"], "fill": True, "fillColor": FILL,
+                                  "color": "#ffffff", "weight": 1, "fillOpacity": 0.72,
+                                  "dashArray": "3 2" if f["properties"]["illustrative"] else None},
+        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=labels[:len(fields)], sticky=True,
+                                      class_name="ipmap-tooltip"),
+    )
+    layer.add_to(m)
+    FocusableSymbols(layer).add_to(m)
+    return layer
+
+
+def base_fills(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The units under the circles: a quiet fill where there is a value, the no-data fill where there is none."""
+    out = frame.copy()
+    out["fill"] = np.where(frame["value"].notna(), BASE_FILL, NO_DATA_FILL)
+    out["class"] = -1
+    return out
+
+
+def draw_symbols(ax: Axes, points: gpd.GeoDataFrame, unit: str, size: float, max_radius_pt: float = 22.0) -> None:
+    """Circles on a static map (points already in the axes' CRS), largest first, and a nested-circle key in the
+    upper right. Marker areas in points² are proportional to the values."""
+    vals = points["value"].to_numpy(dtype=float)
+    top = float(np.nanmax(vals)) if len(vals) else 0.0
+    r = radii(vals, max_radius_pt, top)
+    order = np.argsort(-np.nan_to_num(vals))
+    made_up = points["illustrative"].to_numpy(dtype=bool)
+    ax.scatter(points.geometry.x.to_numpy()[order], points.geometry.y.to_numpy()[order], s=(2 * r[order]) ** 2,
+               c=FILL, alpha=0.72, edgecolors="white", linewidths=0.8, zorder=4,
+               linestyle=[(0, (3, 2)) if made_up[i] else "solid" for i in order])
+    values = round_values(top)
+    if not values:
+        return
+    rs = radii(np.asarray(values), max_radius_pt, top)
+    ys: list[float] = []
+    for rad in rs:  # labels at each circle's top, at least a line apart
+        y = 2 * rad + 2
+        ys.append(min(y, ys[-1] - size) if ys else y)
+    low = min(0.0, min(ys) - size / 2)
+    area = DrawingArea(2 * rs[0] + 70, 2 * rs[0] + 4 - low)
+    for v, rad, ly in zip(values, rs, ys, strict=True):
+        area.add_artist(Circle((rs[0] + 1, rad + 2 - low), rad, facecolor="none", edgecolor="#555555",
+                               linewidth=0.8))
+        area.add_artist(Text(2 * rs[0] + 8, ly - low, number(v), fontsize=size * 0.8, color="#333333",
+                             va="center", fontfamily="DejaVu Sans"))
+    heading = TextArea(unit, textprops={"fontsize": size * 0.85, "fontfamily": [cjk_family(), "DejaVu Sans"]})
+    box = VPacker(children=[heading, area], align="left", pad=2, sep=3)
+    anchored = AnchoredOffsetbox(loc="upper right", child=box, frameon=True, borderpad=0.6)
+    anchored.patch.set(facecolor="white", edgecolor="#cccccc", alpha=0.95)
+    anchored.set_zorder(6)
+    ax.add_artist(anchored)
