@@ -156,6 +156,13 @@ def y_axis(chart: LineChart) -> tuple[float, float, list[float]]:
     return ticks[0], ticks[-1], ticks
 
 
+def tick_label(tick: float, ticks: list[float], log: bool) -> str:
+    """A tick's number: as many decimals as the axis needs (0.1 on a log axis stays 0.1, not 0)."""
+    if log and 0 < tick < 1:
+        return number(tick, -math.floor(math.log10(tick)))
+    return number(tick, decimals_for(ticks))
+
+
 def text_width(text: str, size: float) -> float:
     """Rough width of a line of text in pixels: CJK full width, Latin about half."""
     return sum(size if ord(c) > 0x2E80 else size * 0.56 for c in text)
@@ -249,7 +256,7 @@ def svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> str:
     for tick in ticks:
         out.append(f'<line x1="{x0}" y1="{y(tick):.1f}" x2="{x1}" y2="{y(tick):.1f}" stroke="#e6e6e6"/>'
                    f'<text x="{x0 - 8}" y="{y(tick) + 4:.1f}" font-size="11" text-anchor="end" fill="#555555">'
-                   f"{esc(number(tick, decimals_for(ticks)))}</text>")
+                   f"{esc(tick_label(tick, ticks, chart.log))}</text>")
     out.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#888888"/>')
     step = max(1, math.ceil((yr_hi - yr_lo + 1) / 12))
     for yr in range(yr_lo, yr_hi + 1, step):
@@ -361,7 +368,8 @@ def image(chart: LineChart, fmt: str, family: str, width: int = WIDTH, height: i
                 ax.annotate(t.label, (t.year, t.value), xytext=(-6, 6), textcoords="offset points",
                             color=TARGET, fontsize=8, ha="right")
         ax.set_ylim(lo, hi)
-        ax.set_yticks(ticks, [number(v, decimals_for(ticks)) for v in ticks])
+        ax.set_yticks(ticks, [tick_label(v, ticks, chart.log) for v in ticks])
+        ax.minorticks_off()
         yr_lo, yr_hi = chart.years()
         ax.set_xlim(yr_lo - 0.3, yr_hi + 0.3)
         ax.set_xticks(range(yr_lo, yr_hi + 1, max(1, math.ceil((yr_hi - yr_lo + 1) / 12))))

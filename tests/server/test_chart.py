@@ -180,3 +180,10 @@ def test_bad_chart_parameters_are_refused_by_name(client: TestClient, query: str
     r = client.get(f"/chart?indicator=patent_applications&{query}")
     assert r.status_code in (404, 422)
     assert query.split("=")[0] in r.text
+
+
+def test_log_axis_labels_small_ticks_by_their_value(client: TestClient) -> None:
+    svg = chart_svg(client.get("/chart?indicator=invention_patents_per_10k&regions=620000,620100&scale=log",
+                               headers=HTML).text)
+    ticks = [el.text for el in svg.iter(f"{SVG_NS}text") if el.get("text-anchor") == "end" and el.text]
+    assert "0" not in ticks and "0.1" in ticks and "100" in ticks
