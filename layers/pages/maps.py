@@ -60,7 +60,7 @@ def ranking_block(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) ->
     rv, base, table = ranking_for(atlas, snap, view)
     query = view.query()
     src = f"{base_url.rstrip('/')}/embed?{query}"
-    snippet = (f'<iframe src="{esc(src)}" title="{esc(frames.title(rv))}" width="100%" height="520" '
+    snippet = (f'<iframe src="{src}" title="{esc(frames.title(rv))}" width="100%" height="520" '
                'style="border:0;max-width:100%" loading="lazy"></iframe>')
     return drill_links(atlas, snap, rv) | {
             "ranking": table.to_dict("records"), "base": base, "query": query, "embed_snippet": snippet,

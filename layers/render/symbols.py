@@ -23,8 +23,7 @@ from matplotlib.text import Text
 
 from layers.core.fmt import esc, number
 from layers.core.i18n import t
-from layers.render.choropleth import MapText, tooltip_properties
-from layers.render.features import feature_collection
+from layers.render.choropleth import MapText
 from layers.render.image import cjk_family
 from layers.render.palettes import NO_DATA_FILL
 
@@ -109,19 +108,27 @@ def points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def symbol_frame(frame: gpd.GeoDataFrame, text: MapText, max_radius: float = MAX_RADIUS) -> gpd.GeoDataFrame:
-    """One point per unit with a value (inside the unit), its radius and its tooltip fields, largest first."""
-    props = tooltip_properties(frame, text)
-    has = frame["value"].notna() & (frame["value"] > 0)
-    r = radii(frame["value"], max_radius)
+    """One point per unit with a positive value (inside the unit), its radius and a plain-text label for screen
+    readers, largest first. The tooltip is the unit's own (the shape's), so the page carries it once."""
     names = frame["name_en"] if text.lang == "en" else frame["name_zh"]
     unit = text.indicator.unit_en if text.lang == "en" else text.indicator.unit
-    label = [f"{n}: {number(v)} {unit}" for n, v in zip(names, frame["value"], strict=True)]
     pts = gpd.GeoDataFrame(
-        {"adcode": frame["adcode"], "radius": np.round(r, 2), "value": frame["value"],
-         "illustrative": frame["illustrative"].astype(bool), "tip_label": label,
-         **{c: props[c] for c in props.columns}},
+        {"adcode": frame["adcode"], "radius": np.round(radii(frame["value"], max_radius), 2),
+         "value": frame["value"], "illustrative": frame["illustrative"].astype(bool),
+         "tip_label": [f"{n}: {number(v)} {unit}" for n, v in zip(names, frame["value"], strict=True)]},
         geometry=frame.geometry.representative_point().values, crs=frame.crs)
-    return pts[has.to_numpy()].sort_values("value", ascending=False, kind="stable")
+    has = (frame["value"].notna() & (frame["value"] > 0)).to_numpy()
+    return pts[has].sort_values("value", ascending=False, kind="stable")
+
+
+def point_features(pts: gpd.GeoDataFrame) -> dict[str, object]:
+    """The circles as GeoJSON, coordinates rounded to ~100 m; built here (not through the shared geometry cache,
+    which would keep every render's new points)."""
+    return {"type": "FeatureCollection", "features": [
+        {"id": str(i), "type": "Feature", "geometry": {"type": "Point", "coordinates": [round(g.x, 3), round(g.y, 3)]},
+         "properties": {"adcode": a, "radius": float(r), "illustrative": bool(ill), "tip_label": lab}}
+        for i, (a, r, ill, lab, g) in enumerate(zip(pts["adcode"], pts["radius"], pts["illustrative"],
+                                                     pts["tip_label"], pts.geometry, strict=True))]}
 
 
 class FocusableSymbols(MacroElement):
@@ -131,21 +138,32 @@ class FocusableSymbols(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function () {
-            var layer = {{ this.layer.get_name() }};
+            var layer = {{ this.layer.get_name() }}, map = {{ this._parent.get_name() }}, shapes = {};
+            (window.ipmapMaps || []).forEach(function (entry) {
+                if (entry.map === map && entry.layer !== layer) entry.layer.eachLayer(function (s) {
+                    if (s.feature && s.feature.properties) shapes[s.feature.properties.adcode] = s;
+                });
+            });
             layer.eachLayer(function (l) {
+                var code = l.feature.properties.adcode, shape = shapes[code];
+                l.setRadius(l.feature.properties.radius);  // per circle here: one shared style, a smaller page
+                // the shape's own tooltip and highlight, as if the pointer were on it, at the circle
+                function show() { if (shape) shape.fire("mouseover", {latlng: l.getLatLng()}, true); }
+                function hide() { if (shape) shape.fire("mouseout", {latlng: l.getLatLng()}, true); }
+                l.on("mouseover", show);
+                l.on("mouseout", hide);
+                l.on("click", function () {  // selects the unit on map and ranking, as a click on its shape does
+                    if (window.ipmapSelect) window.ipmapSelect(code, "map");
+                });
                 var el = l.getElement && l.getElement();
                 if (!el) return;
                 el.setAttribute("tabindex", "0");
                 el.setAttribute("role", "img");
                 el.setAttribute("aria-label", l.feature.properties.tip_label);
-                el.setAttribute("data-adcode", l.feature.properties.adcode);
+                el.setAttribute("data-adcode", code);
                 el.classList.add("ipmap-symbol");
-                l.on("click", function () {  // selects the unit on map and ranking, as a click on its shape does
-                    if (window.ipmapSelect) window.ipmapSelect(l.feature.properties.adcode, "map");
-                });
-                el.addEventListener("focus", function () { l.openTooltip(l.getLatLng()); layer.resetStyle(l);
-                    l.setStyle({weight: 3, color: "#000000"}); });
-                el.addEventListener("blur", function () { l.closeTooltip(); layer.resetStyle(l); });
+                el.addEventListener("focus", function () { show(); l.setStyle({weight: 3, color: "#000000"}); });
+                el.addEventListener("blur", function () { hide(); layer.resetStyle(l); });
                 el.addEventListener("keydown", function (e) {
                     if (e.key === "Enter" || e.key === " ") { e.preventDefault(); l.fire("click"); }
                 });
@@ -172,25 +190,22 @@ def symbol_map(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText, title: str
     for child in m._children.values():
         if getattr(child, "css_class", "") == "ipmap-legend":
             child.content = box  # type: ignore[attr-defined]
-    add_symbols(m, frame, text, [esc(t(k, lang)) for k in ("region", "value", "rank", "source")])
+    add_symbols(m, frame, text)
     return m
 
 
-def add_symbols(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText, labels: list[str],
+def add_symbols(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText,
                 max_radius: float = MAX_RADIUS) -> folium.GeoJson:
     """Circles over the map in their own pane (above the units, so a selected unit never covers them)."""
     folium.map.CustomPane(PANE, z_index=450, pointer_events=True).add_to(m)  # hover and click reach them
-    pts = symbol_frame(frame, text, max_radius)
-    fields = [c for c in ("tip_name", "tip_value", "tip_rank", "tip_source") if c in pts.columns]
+    marker = folium.CircleMarker()
+    marker.options["pane"] = PANE  # folium's CircleMarker drops a pane given as an argument
     layer = folium.GeoJson(
-        feature_collection(pts), name="symbols", control=False,
-        marker=folium.CircleMarker(pane=PANE),
-        style_function=lambda f: {"radius": f["properties"]["radius"], "fill": True, "fillColor": FILL,
-                                  "color": "#ffffff", "weight": 1, "fillOpacity": 0.72,
+        point_features(symbol_frame(frame, text, max_radius)), name="symbols", control=False, marker=marker,
+        style_function=lambda f: {"fill": True, "fillColor": FILL, "color": "#ffffff", "weight": 1,
+                                  "fillOpacity": 0.72,
                                   "dashArray": "3 2" if f["properties"]["illustrative"] else None},
         highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=labels[:len(fields)], sticky=True,
-                                      class_name="ipmap-tooltip"),
     )
     layer.add_to(m)
     FocusableSymbols(layer).add_to(m)

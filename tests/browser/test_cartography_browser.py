@@ -52,6 +52,7 @@ def test_symbol_map_hover_keyboard_and_selection(live_server: str, desktop) -> N
     page.wait_for_selector("path.ipmap-symbol")
     symbols = page.locator("path.ipmap-symbol")
     assert symbols.count() == 87
+    assert page.locator(".leaflet-ipmap-symbols-pane path.ipmap-symbol").count() == 87  # above every unit
     legend = page.locator(".ipmap-symbol-legend")
     assert legend.is_visible() and legend.locator("circle").count() == 3
     found = page.evaluate(FREE_SYMBOL)
@@ -68,6 +69,9 @@ def test_symbol_map_hover_keyboard_and_selection(live_server: str, desktop) -> N
     page.keyboard.press("Enter")
     page.wait_for_selector("tr.selected[data-adcode='620102']")
     assert "region=620102" in page.url
+    box = first.bounding_box()
+    assert box and page.evaluate("([x, y]) => document.elementFromPoint(x, y).getAttribute('data-adcode')",
+                                 [box["x"] + box["width"] / 2, box["y"] + 3]) == "620102"  # the outline stays under
     desktop.shot("symbols-county")
     assert desktop.outside() == [] and desktop.errors == []
 
