@@ -125,10 +125,11 @@ def point_features(pts: gpd.GeoDataFrame) -> dict[str, object]:
     """The circles as GeoJSON, coordinates rounded to ~100 m; built here (not through the shared geometry cache,
     which would keep every render's new points)."""
     return {"type": "FeatureCollection", "features": [
-        {"id": str(i), "type": "Feature", "geometry": {"type": "Point", "coordinates": [round(g.x, 3), round(g.y, 3)]},
+        {"id": str(i), "type": "Feature", "geometry": {"type": "Point", "coordinates": [round(x, 3), round(y, 3)]},
          "properties": {"adcode": a, "radius": float(r), "illustrative": bool(ill), "tip_label": lab}}
-        for i, (a, r, ill, lab, g) in enumerate(zip(pts["adcode"], pts["radius"], pts["illustrative"],
-                                                     pts["tip_label"], pts.geometry, strict=True))]}
+        for i, (a, r, ill, lab, x, y) in enumerate(zip(pts["adcode"], pts["radius"], pts["illustrative"],
+                                                        pts["tip_label"], pts.geometry.x, pts.geometry.y,
+                                                        strict=True))]}
 
 
 class FocusableSymbols(MacroElement):
