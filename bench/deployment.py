@@ -95,7 +95,9 @@ def run() -> list[Figure]:
         ports = [free_port(), free_port()]
         front = free_port()
         conf = (ROOT / "deploy" / "nginx.conf").read_text()
+        conf = conf.replace("listen 80 default_server;", f"listen 127.0.0.1:{front} default_server;")
         conf = conf.replace("listen 80;", f"listen 127.0.0.1:{front};")
+        conf = conf.replace("ipmap.example.gov.cn", "127.0.0.1")  # the site's name here: what the bench asks for
         for default, port in zip(("127.0.0.1:8001", "127.0.0.1:8002"), ports, strict=True):
             conf = conf.replace(default, f"127.0.0.1:{port}")
         (d / "ipmap.conf").write_text(conf)

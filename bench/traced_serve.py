@@ -30,9 +30,9 @@ def cache_sizes() -> dict[str, object]:
         if isinstance(obj, Atlas):
             out |= {f"atlas.{name}": usage for name, usage in obj.cache_usage().items()}
         elif isinstance(obj, ResponseCache):
-            out["kept_responses"] = (len(obj._items), obj.size)
+            out["kept_responses"] = obj.usage()
         elif isinstance(obj, BodyCache):
-            out["compressed_bodies"] = (len(obj._items), obj.size)
+            out["compressed_bodies"] = obj.usage()
     out["native"] = native_memory()
     out["traced_python"] = tracemalloc.get_traced_memory()[0]
     return out

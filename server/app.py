@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -17,15 +18,19 @@ from geo import resources
 from geo.boundaries import BoundarySet
 from layers.core.catalogue import Catalogue
 from layers.core.fmt import number
+from layers.core.memo import Memo
 from layers.core.zones import ZoneBook
 from layers.pages.atlas import Atlas
+from layers.render import features
 from layers.store.backends import open_store
 from layers.store.seed import ensure_seeded
 from server import allocator, errors, templating
 from server.compression import BodyCache, Compression
 from server.csp import Policy, inline_script_hashes
 from server.kept_responses import ResponseCache
+from server.limits import RenderGate
 from server.middleware import SecuredFastAPI
+from server.params import only_declared
 from server.routes import api, charts, datasets, exports, pages, regions, search, views, zones
 from server.settings import Settings
 
@@ -33,13 +38,29 @@ STATIC = resources.STATIC
 TEMPLATES = resources.TEMPLATES
 
 
-def load_atlas(settings: Settings) -> Atlas:
+def render_gate(settings: Settings) -> RenderGate:
+    """The per-worker bound on expensive renders (server.limits), from the settings."""
+    return RenderGate(settings.render_slots, settings.render_queue, settings.render_wait_seconds,
+                      settings.retry_after_seconds)
+
+
+def load_atlas(settings: Settings, gate: RenderGate | None = None) -> Atlas:
     """Everything the app reads, loaded once; the store is created and seeded on first start."""
     store = open_store(settings.database, settings.database_url)
     catalogue = Catalogue.load()
     ensure_seeded(store, catalogue)
+    features.set_budget(settings.cache_bytes("geometry"))
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
-                 ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"))
+                 ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"),
+                 memo_cache_bytes=settings.cache_bytes("memo"), render_guard=gate,
+                 canvas_guard=gate.canvas if gate is not None else None)
+
+
+def cache_usage(app: FastAPI) -> dict[str, tuple[int, int]]:
+    """(entries, bytes) of every cache a worker keeps inside IPMAP_CACHE_MB, and of the few bounded by
+    construction outside it (snapshots of a few data versions, boundary GeoJSON)."""
+    return {"responses": app.state.kept.usage(), "compressed": app.state.compressed.usage(),
+            **app.state.atlas.cache_usage()}
 
 
 async def trim_every(seconds: float) -> None:
@@ -56,7 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         allocator.tune()
-        app.state.atlas = load_atlas(settings)
+        # Renders are Python and hold the interpreter lock; a shorter switch interval hands it back to the event
+        # loop sooner, so /healthz and kept pages are answered between the render's slices (server.limits).
+        sys.setswitchinterval(settings.switch_interval_ms / 1000)
+        app.state.atlas = load_atlas(settings, app.state.render_gate)
         async with anyio.create_task_group() as tasks:
             if settings.trim_seconds > 0:
                 tasks.start_soon(trim_every, settings.trim_seconds)
@@ -72,8 +96,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(only_declared)],  # unknown query parameters: 422 on the API, redirect on pages
     )
     app.state.settings = settings
+    app.state.render_gate = render_gate(settings)
     app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
@@ -107,6 +133,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
-    app.add_middleware(ResponseCache, max_bytes=settings.cache_bytes("responses"))
-    app.add_middleware(Compression, cache=BodyCache(settings.cache_bytes("compressed")))  # SecurityHeaders wraps all
+    app.state.kept = Memo(size=None, max_bytes=settings.cache_bytes("responses"))
+    app.state.compressed = BodyCache(settings.cache_bytes("compressed"))
+    app.add_middleware(ResponseCache, memo=app.state.kept)
+    app.add_middleware(Compression, cache=app.state.compressed)  # SecurityHeaders wraps all
     return app

@@ -10,12 +10,13 @@ from __future__ import annotations
 import queue
 import threading
 import zlib
-from collections import OrderedDict
 
 import anyio.to_thread
 import brotli
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from layers.core.memo import Memo
 
 MIN_SIZE = 500
 MAX_BODY = 16 * 1024 * 1024  # larger bodies pass through as they are
@@ -24,6 +25,7 @@ FAST = {"br": 5, "gzip": 6}
 # Only brotli gains from a second pass (county page: 43 KB -> 31 KB; gzip 9 saves under 1% over 6).
 BEST = {"br": 11}
 BEST_MAX = 2 * 1024 * 1024  # quality 11 takes ~2 s per MB: bigger bodies keep the fast pass
+PENDING_MAX = 8 * 1024 * 1024  # raw bodies waiting for the second pass; more are left at the fast quality
 SKIP_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "font/woff", "font/woff2",
               "application/zip", "application/gzip", "text/event-stream")
 
@@ -55,62 +57,60 @@ def choose(accept_encoding: str) -> str | None:
 
 
 class BodyCache:
-    """Compressed bodies by (ETag, encoding), least recently used dropped past a byte budget."""
+    """Compressed bodies by (path, ETag, encoding), least recently used dropped past a byte budget (layers.core.memo:
+    keys and bodies both count)."""
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024):
         self.max_bytes = max_bytes
-        self.size = 0
-        self._items: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+        self.memo = Memo(size=None, max_bytes=max_bytes)
         self._lock = threading.Lock()
         self._improving: set[tuple[str, str, str]] = set()
         self._todo: queue.Queue[tuple[tuple[str, str, str], bytes]] = queue.Queue(maxsize=64)
+        self._pending = 0  # bytes of the raw bodies in _todo: bounded by PENDING_MAX, outside the cache budget
         self._worker: threading.Thread | None = None
 
     def get(self, key: tuple[str, str, str]) -> bytes | None:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
+        data = self.memo.lookup(key)
+        return data if isinstance(data, bytes) else None
 
     def put(self, key: tuple[str, str, str], data: bytes) -> None:
-        if len(data) > self.max_bytes:
-            return
-        with self._lock:
-            self.size += len(data) - len(self._items.get(key, b""))
-            self._items[key] = data
-            self._items.move_to_end(key)
-            while self.size > self.max_bytes:
-                _, old = self._items.popitem(last=False)
-                self.size -= len(old)
+        self.memo.put(key, data)
+
+    def usage(self) -> tuple[int, int]:
+        """(entries, bytes) kept."""
+        return self.memo.usage()
 
     def improve_later(self, key: tuple[str, str, str], body: bytes) -> None:
         """Recompress at the best quality in the background and swap it in if still kept (dropped when busy)."""
+        if key not in self.memo:
+            return
         with self._lock:
-            if key in self._improving:
+            if key in self._improving or self._pending + len(body) > PENDING_MAX:
                 return
             if self._worker is None:  # a daemon thread: never holds up shutdown
                 self._worker = threading.Thread(target=self._work, name="recompress", daemon=True)
                 self._worker.start()
             self._improving.add(key)
+            self._pending += len(body)
         try:
             self._todo.put_nowait((key, body))
         except queue.Full:
             with self._lock:
                 self._improving.discard(key)
+                self._pending -= len(body)
 
     def _work(self) -> None:
         while True:
             key, body = self._todo.get()
             try:
                 better = compress(body, key[2], BEST[key[2]])
-                with self._lock:
-                    current = self._items.get(key)
-                if current is not None and len(better) < len(current):
+                current = self.memo.peek(key, None)
+                if isinstance(current, bytes) and len(better) < len(current):
                     self.put(key, better)
             finally:
                 with self._lock:
                     self._improving.discard(key)
+                    self._pending -= len(body)
 
 
 class Compression:

@@ -11,8 +11,9 @@ from layers.pages.atlas import Atlas
 from layers.stats.snapshot import Snapshot
 
 
-def get_atlas(request: Request) -> Atlas:
-    """The atlas loaded at start-up."""
+async def get_atlas(request: Request) -> Atlas:
+    """The atlas loaded at start-up (async: an attribute read needs no hop to the thread pool, so /healthz never
+    waits for a pool thread while renders hold them)."""
     return request.app.state.atlas
 
 
@@ -20,6 +21,13 @@ AtlasDep = Annotated[Atlas, Depends(get_atlas)]
 ViewDep = Annotated[MapView, Query()]
 VersionQ = Annotated[int | None, Query(ge=1, description="Data version (see /api/datasets); the newest when omitted. "
                                                          "A link with a version shows that version for good.")]
+
+
+def public_origin(request: Request) -> str:
+    """The site's origin for links meant to leave the page (the embed snippet): IPMAP_PUBLIC_URL, or "" so
+    they are root-relative and the page's script puts the browser's own origin before them. Never the
+    request's Host header: a page is kept and sent to every later visitor."""
+    return request.app.state.settings.public_url or ""
 
 
 def snapshot_of(atlas: Atlas, version: int | None, demo: bool = False) -> Snapshot:

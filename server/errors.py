@@ -7,13 +7,15 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from geo.errors import UnknownLevelError
 from layers.core.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
 from layers.render.image import ExportError
+from server.limits import RendersBusyError
+from server.params import CanonicalRedirect, UnexpectedParametersError
 from server.schemas import ErrorOut
 
 log = logging.getLogger("ipmap")
@@ -24,6 +26,7 @@ STATUS: dict[type[Exception], int] = {
     UnreadableFileError: 400,
     ImportRejectedError: 422,
     ExportError: 503,
+    UnexpectedParametersError: 422,
 }
 
 
@@ -46,13 +49,16 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 def allowed_methods(request: Request) -> str:
     """Every method some route takes at this path: Starlette's 405 names only the first route's methods."""
     routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
-    return ", ".join(m for m in METHODS
-                     if any(r.matches(dict(request.scope, method=m))[0] == Match.FULL for r in routes))
+    allowed = [m for m in METHODS if any(r.matches(dict(request.scope, method=m))[0] == Match.FULL for r in routes)]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(allowed.index("GET") + 1, "HEAD")  # server.middleware.HeadAsGet answers HEAD for every GET
+    return ", ".join(allowed)
 
 
 def document(app: FastAPI) -> None:
     """/openapi.json states the error bodies this module really sends: every 4xx of every operation is an ErrorOut,
-    and any operation that takes parameters may answer 404 (no such region, indicator, year) or 422."""
+    any operation may answer 422 (an unknown parameter), one that takes parameters 404 (no such region,
+    indicator, year), and a download 503 when the render slots are full (server.limits)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -68,9 +74,14 @@ def document(app: FastAPI) -> None:
                 responses = op.setdefault("responses", {})
                 if op.get("parameters") or op.get("requestBody"):
                     responses.setdefault("404", {"description": "No such region, indicator, year or dataset"})
-                    responses.setdefault("422", {"description": "A parameter is malformed or out of range"})
+                # server.params: a query parameter a read does not take is refused on every read.
+                responses.setdefault("422", {"description": "A parameter is malformed, out of range or not one "
+                                                            "this operation takes"})
+                if "export" in op.get("tags", []):
+                    responses.setdefault("503", {"description": "Every render slot is busy: try again after "
+                                                                "Retry-After seconds"})
                 for status, response in responses.items():
-                    if status.startswith("4"):
+                    if status.startswith(("4", "503")):
                         response["content"] = body
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
@@ -102,6 +113,21 @@ def install(app: FastAPI) -> None:
         return _respond(request, 422, {"detail": detail, "errors": errors})
 
     app.add_exception_handler(RequestValidationError, invalid)
+
+    async def canonical(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CanonicalRedirect)
+        return RedirectResponse(exc.location, status_code=307)
+
+    app.add_exception_handler(CanonicalRedirect, canonical)
+
+    async def busy(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RendersBusyError)
+        resp = _respond(request, 503, {"detail": str(exc)})
+        resp.headers["Retry-After"] = str(exc.retry_after)
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    app.add_exception_handler(RendersBusyError, busy)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -8,13 +8,13 @@ version is read from the store on every request, so an import through any instan
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import anyio.to_thread
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from layers.core.memo import Memo
 
 MAX_BYTES = 64 * 1024 * 1024
 SKIP_PREFIXES = ("/static/", "/healthz")
@@ -30,14 +30,20 @@ class Kept:
 
 
 class ResponseCache:
-    """Pure ASGI middleware; sits inside compression, so kept bodies are compressed once by their ETag."""
+    """Pure ASGI middleware; sits inside compression, so kept bodies are compressed once by their ETag.
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BYTES):
+    Each kept response weighs its key (path and query string), its headers and its body (layers.core.memo), so a
+    long query string costs its own bytes out of the same budget.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BYTES, memo: Memo | None = None):
         self.app = app
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._items: OrderedDict[tuple[str, bytes, int], Kept] = OrderedDict()
-        self._lock = threading.Lock()
+        self.memo = memo if memo is not None else Memo(size=None, max_bytes=max_bytes)
+        self.max_bytes = self.memo.max_bytes if self.memo.max_bytes is not None else max_bytes
+
+    def usage(self) -> tuple[int, int]:
+        """(entries, bytes) kept."""
+        return self.memo.usage()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         app_state = getattr(scope.get("app"), "state", None)
@@ -71,11 +77,8 @@ class ResponseCache:
         await self.app(scope, receive, keep)
 
     def _get(self, key: tuple[str, bytes, int]) -> Kept | None:
-        with self._lock:
-            kept = self._items.get(key)
-            if kept is not None:
-                self._items.move_to_end(key)
-            return kept
+        kept = self.memo.lookup(key)
+        return kept if isinstance(kept, Kept) else None
 
     def _maybe_put(self, key: tuple[str, bytes, int], start: Message, body: bytes) -> None:
         headers = Headers(raw=start.get("headers", []))
@@ -84,14 +87,7 @@ class ResponseCache:
         if (start["status"] != 200 or not etag or "public" not in cache_control or "no-store" in cache_control
                 or len(body) > self.max_bytes):
             return
-        kept = Kept(list(start.get("headers", [])), body, etag.removeprefix("W/"))
-        with self._lock:
-            old = self._items.pop(key, None)
-            self.size += len(body) - (len(old.body) if old else 0)
-            self._items[key] = kept
-            while self.size > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= len(dropped.body)
+        self.memo.put(key, Kept(list(start.get("headers", [])), body, etag.removeprefix("W/")))
 
     async def _replay(self, kept: Kept, scope: Scope, send: Send) -> None:
         match = Headers(scope=scope).get("if-none-match", "")

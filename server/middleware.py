@@ -50,9 +50,31 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """HEAD answered on every GET route with the GET's status and headers (Content-Length, ETag, encoding
+    included) and no body: the request goes through as a GET, so kept responses serve it too, and only the body
+    is dropped on the way out. FastAPI's routes take only the methods they name, so HEAD was a 405 everywhere."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b""})
+
+        await self.app(dict(scope, method="GET"), receive, without_body)
+
+
 class SecuredFastAPI(FastAPI):
     """FastAPI with SecurityHeaders outside everything, so even the 500 page that Starlette's outermost error
     middleware writes carries them (middleware added with add_middleware sits inside that one)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack(), self.state.csp.header())
+        return HeadAsGet(SecurityHeaders(super().build_middleware_stack(), self.state.csp.header()))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geo import resources
+
+CACHE_SHARES = {"renders": 3, "responses": 2, "compressed": 1, "memo": 1, "geometry": 1}
 
 
 class Settings(BaseSettings):
@@ -29,12 +32,33 @@ class Settings(BaseSettings):
     token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors for pages, e.g. \"'self' https://intranet.example\"")
     max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")
-    cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker: 3/7 rendered maps and exports, "
-                          "2/7 whole responses, 2/7 compressed bodies (0 keeps nothing)")
+    cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker, keys and headers included: "
+                          "3/8 rendered maps and exports, 2/8 whole responses, 1/8 compressed bodies, 1/8 values "
+                          "and zone overlays, 1/8 parsed geometry (0 keeps nothing)")
+    public_url: str | None = Field(None, description="The site's public origin, e.g. https://ipmap.example.gov.cn: "
+                                   "the embed snippet points there; when unset the browser fills in its own origin "
+                                   "(the request's Host header is never used)")
+    render_slots: int = Field(2, ge=1, description="Expensive renders (uncached maps, PNG/SVG/PDF exports, the "
+                              "briefing PDF) running at once, per worker")
+    render_queue: int = Field(4, ge=0, description="Renders waiting for a slot, per worker; more answer 503")
+    render_wait_seconds: float = Field(20, gt=0, description="Longest wait for a render slot before a 503")
+    retry_after_seconds: int = Field(5, ge=1, description="Retry-After of a 503 when the renders are full")
+    switch_interval_ms: float = Field(0.5, gt=0, le=5, description="How long a rendering thread keeps Python's "
+                                      "interpreter lock before the event loop may take it (Python's default is 5)")
 
     trim_seconds: float = Field(30, ge=0, description="Seconds between giving freed memory back to the system "
                                 "(glibc malloc_trim); 0 never")
 
+    @field_validator("public_url")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("public_url must be an http(s) URL such as https://ipmap.example.gov.cn")
+        return value.strip().rstrip("/")
+
     def cache_bytes(self, share: str) -> int:
-        """The byte budget of one cache ("renders", "responses" or "compressed") out of cache_mb."""
-        return self.cache_mb * 1024 * 1024 * {"renders": 3, "responses": 2, "compressed": 2}[share] // 7
+        """The byte budget of one cache ("renders", "responses", "compressed", "memo", "geometry") out of cache_mb."""
+        return self.cache_mb * 1024 * 1024 * CACHE_SHARES[share] // sum(CACHE_SHARES.values())

@@ -102,4 +102,6 @@ def resolve(view: MapView, catalogue: Catalogue, observations: pd.DataFrame, lev
     year = view.year if view.year is not None else default_year(observations, indicator.id, level_adcodes)
     if year not in years:
         raise UnknownParameterError("year", year, [str(y) for y in years])
+    if view.base_year is not None and view.base_year not in years:  # every page keys on it: one that exists
+        raise UnknownParameterError("base_year", view.base_year, [str(y) for y in years])
     return ResolvedView(view, indicator, year, tuple(years))

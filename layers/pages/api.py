@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from layers.core.errors import NotFoundError
+from layers.core.errors import NotFoundError, UnknownParameterError
 from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
@@ -50,6 +50,8 @@ def dataset(atlas: Atlas, dataset_id: int, limit: int, offset: int) -> dict[str,
     if meta is None:
         raise NotFoundError("dataset", dataset_id)
     rows = atlas.store.dataset_observations(dataset_id)
+    if offset > len(rows):
+        raise UnknownParameterError("offset", offset, [f"0-{len(rows)}"])
     meta = records(pd.DataFrame([meta]))[0]
     meta["illustrative"] = bool(meta["illustrative"])
     return meta | {

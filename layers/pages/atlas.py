@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
@@ -26,9 +26,11 @@ from layers.core.errors import UnknownParameterError
 from layers.core.memo import Memo
 from layers.core.plans import load_plans
 from layers.core.sizing import deep_bytes
-from layers.core.view import MapView
+from layers.core.view import MapView, ResolvedView
+from layers.core.view import resolve as resolve_view
 from layers.core.zones import Units, ZoneBook
 from layers.importing.regions import RegionMatcher
+from layers.render import features
 from layers.render.choropleth import rounded
 from layers.render.folium_text import render_parts
 from layers.render.locator_svg import SvgLocator
@@ -41,6 +43,7 @@ from layers.store.backends import IndicatorStore
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
 RENDER_CACHE_SIZE = 256
 RENDER_CACHE_BYTES = 96 * 1024 * 1024  # rendered maps, compare and timeline results, exports: bytes and count
+MEMO_CACHE_BYTES = 32 * 1024 * 1024  # values of views, zone overlays, page units, indicator lists
 SNAPSHOT_CACHE_SIZE = 4  # data versions kept derived (the current one plus a few a shared link may name)
 T = TypeVar("T")
 
@@ -60,15 +63,22 @@ class Atlas:
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
-    _snapshots: OrderedDict[tuple[int, bool], Snapshot] = field(default_factory=OrderedDict, repr=False)
+    # Bounded by count: a key is a version that exists (checked before it is read) and a flag.
+    _snapshots: Memo = field(default_factory=lambda: Memo(size=SNAPSHOT_CACHE_SIZE), repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     render_cache_bytes: int = RENDER_CACHE_BYTES
+    memo_cache_bytes: int = MEMO_CACHE_BYTES
+    # A per-worker bound on expensive work (server.limits): render_guard wraps every render that is not cached,
+    # canvas_guard every raster drawn, with its pixels.
+    render_guard: Callable[[], AbstractContextManager[object]] | None = field(default=None, repr=False)
+    canvas_guard: Callable[[int], AbstractContextManager[object]] | None = field(default=None, repr=False)
     _renders: Memo = field(init=False, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
-    _memo: Memo = field(default_factory=Memo, repr=False)
+    _memo: Memo = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._renders = Memo(RENDER_CACHE_SIZE, self.render_cache_bytes)
+        self._renders = Memo(RENDER_CACHE_SIZE, self.render_cache_bytes, guard=self.render_guard)
+        self._memo = Memo(512, self.memo_cache_bytes)
         self.units = Units.of(self.boundaries.regions)
         self.zones.check(self.units)
         self.search_index = build_index(self.boundaries.regions, list(self.zones.zones))
@@ -87,20 +97,17 @@ class Atlas:
         `demo` reads the same version with the illustrative values kept where real ones exist.
         """
         key = (version, demo)
-        with self._lock:
-            if key in self._snapshots:
-                self._snapshots.move_to_end(key)
-                return self._snapshots[key]
+        kept = self._snapshots.lookup(key)
+        if isinstance(kept, Snapshot):
+            return kept
         newest = self.version()
         if not 1 <= version <= newest:
             raise UnknownParameterError("version", version, [f"1-{newest}"])
         snap = build_snapshot(version, self.store.observations(version), self.store.targets(version),
                               self.catalogue, self.boundaries, self.zones, self.units, self.hierarchy,
                               self.plan_starts, demo)
-        with self._lock:
-            self._snapshots[key] = snap
-            while len(self._snapshots) > SNAPSHOT_CACHE_SIZE:
-                self._snapshots.popitem(last=False)
+        # What a snapshot adds: its frames (catalogue, boundaries and zones are the atlas's own, shared).
+        self._snapshots.put(key, snap, weight=deep_bytes(snap.observations) + deep_bytes(snap.targets))
         return snap
 
     @cached_property
@@ -121,6 +128,37 @@ class Atlas:
         """Units of a level at a LOD with coordinates rounded for the page: computed once, then shared read-only."""
         return self._memo.get(("units", level, lod),
                               lambda: rounded(self.boundaries.units(level, lod), lod_by_id(lod).decimals))
+
+    def check(self, view: MapView) -> None:
+        """The view's free-form parameters name things that exist (a unit, an indicator, a zone year): cheap
+        look-ups, done before any cache or render, so a made-up value costs neither a render nor an entry.
+        The version is checked by snapshot(), the years against the data by resolve()."""
+        if view.region is not None and not self.units.known(view.region):
+            raise UnknownParameterError("region", view.region, ["an adcode listed by /api/regions"])
+        self.catalogue.get(view.indicator)
+        if view.indicator2 is not None:
+            self.catalogue.get(view.indicator2)
+        self.check_zones_year(view.zones_year, "zones_year")
+
+    def check_zones_year(self, year: int | None, param: str = "year") -> None:
+        """A year of the zone terms (or None): one of the years the zones pickers offer."""
+        if year is not None and year not in self.zone_years:
+            years = self.zone_years
+            raise UnknownParameterError(param, year, [f"{min(years)}-{max(years)}"] if years else [])
+
+    @cached_property
+    def zone_years(self) -> frozenset[int]:
+        """The years the zone terms span: what zones_year may be (the pickers offer the same)."""
+        return frozenset(self.zones.years())
+
+    def resolve(self, snap: Snapshot, view: MapView) -> ResolvedView:
+        """Check a view against what exists and the data of its version (kept per indicator, level and years:
+        a few look-ups). Every cached result of a view is looked up only after this."""
+        self.check(view)
+        key = ("resolve", view.indicator, view.level, view.year, view.base_year)
+        rv = self.kept(snap, key, lambda: resolve_view(view, snap.catalogue, snap.observations,
+                                                       self.level_adcodes(view.level)))
+        return rv if rv.view == view else ResolvedView(view, rv.indicator, rv.year, rv.years)
 
     def zone_overlay(self, view: MapView, adcodes: list[str]) -> ZoneOverlay | None:
         """The zones to draw over a view's map (None when the view turns them off)."""
@@ -154,19 +192,22 @@ class Atlas:
         return self._renders.get((*key, self.tile_url), lambda: render_parts(build()))
 
     def memo(self, snap: Snapshot, kind: str, view: MapView, build: Callable[[], T]) -> T:
-        """Cache any view-derived result (maps, compare, timelines, exports) by (kind, view, data version)."""
+        """Cache any view-derived result (maps, compare, timelines, exports) by (kind, view, data version); the
+        view is checked first (resolve), so one that names nothing is never drawn nor kept."""
+        self.resolve(snap, view)
         return self._renders.get((kind, view.model_dump_json(exclude={"version", "demo"}), *snap.key, self.tile_url),
                                  build)
+
+    def canvas(self, pixels: int) -> AbstractContextManager[object]:
+        """Hold `pixels` of the worker's raster budget while drawing (canvas_guard; nothing when unset)."""
+        return nullcontext() if self.canvas_guard is None else self.canvas_guard(pixels)
 
     def cache_usage(self) -> dict[str, tuple[int, int]]:
         """(entries, bytes) of each cache the atlas keeps: what a soak or an operator checks memory against."""
         with self._lock:
-            snaps = list(self._snapshots.values())
             boundary = list(self._boundary_json.values())
-        return {"renders": (len(self._renders), self._renders.bytes),
-                "memo": (len(self._memo), sum(deep_bytes(v) for v in self._memo.values())),
-                "snapshots": (len(snaps), sum(deep_bytes(s.observations) + deep_bytes(s.targets) for s in snaps)),
-                "boundaries": (len(boundary), sum(len(b) for b in boundary))}
+        return {"renders": self._renders.usage(), "memo": self._memo.usage(), "snapshots": self._snapshots.usage(),
+                "boundaries": (len(boundary), sum(len(b) for b in boundary)), "geometry": features.usage()}
 
     def boundaries_json(self, level: str, lod: int) -> bytes:
         """GeoJSON of a level at a LOD, serialised once and kept: boundaries never change while serving."""

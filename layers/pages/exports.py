@@ -100,8 +100,12 @@ def table(atlas: Atlas, snap: Snapshot, view: MapView) -> pd.DataFrame:
 def image_file(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:
     """The view as PNG, SVG or PDF (same classes and colours, or the same circles, as the live map), built once
     per view and version."""
-    return atlas.memo(snap, f"export-{fmt}-{opts.model_dump_json()}", view,
-                      lambda: _image(atlas, snap, view, fmt, opts))
+    def build() -> bytes:
+        # A PNG's raster is the one big allocation: it takes its pixels from the worker's canvas budget.
+        with atlas.canvas(opts.pixels if fmt == "png" else 0):
+            return _image(atlas, snap, view, fmt, opts)
+
+    return atlas.memo(snap, f"export-{fmt}-{opts.model_dump_json()}", view, build)
 
 
 def _image(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:

@@ -52,9 +52,15 @@ def place(atlas: Atlas, view: MapView) -> str:
 
 
 def resolve(atlas: Atlas, snap: Snapshot, view: MapView) -> ResolvedView:
-    """Check a view against the data of its version (a drill-down against its prefecture's counties)."""
-    rv = resolve_view(view, snap.catalogue, snap.observations, unit_codes(atlas, view))
-    return replace(rv, place=place(atlas, view)) if view.within else rv
+    """Check a view against what exists and the data of its version (Atlas.resolve); a drill-down against its
+    prefecture's counties."""
+    if view.within is None:
+        return atlas.resolve(snap, view)
+    atlas.check(view)
+    codes = unit_codes(atlas, view)
+    key = ("resolve-within", view.indicator, view.within, view.year, view.base_year)
+    rv = atlas.kept(snap, key, lambda: resolve_view(view, snap.catalogue, snap.observations, codes))
+    return replace(rv, view=view, place=place(atlas, view))
 
 
 def frame(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, gpd.GeoDataFrame]:
@@ -86,6 +92,7 @@ def level_label(rv: ResolvedView) -> str:
 
 def values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, pd.DataFrame]:
     """The values behind a view, one row per unit, with rank and source (no geometry); kept per version."""
+    resolve(atlas, snap, view)  # before the look-up: a view that names nothing gets no entry
     key = ("values", view.model_dump_json(exclude={"lang", "scheme", "k", "version", "demo", "style"}))
     rv, df = atlas.kept(snap, key, lambda: _values(atlas, snap, view))
     return rv if rv.view == view else replace(rv, view=view, place=place(atlas, view)), df.copy()

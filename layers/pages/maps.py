@@ -56,7 +56,8 @@ def drill_links(atlas: Atlas, snap: Snapshot, rv: ResolvedView) -> dict[str, Any
 
 
 def ranking_block(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, Any]:
-    """The ranking beside a map, the links that carry the view, and the embed snippet (base_url: the site's)."""
+    """The ranking beside a map, the links that carry the view, and the embed snippet (base_url: the site's
+    configured origin, or "" for a root-relative src the page's script completes with the browser's origin)."""
     rv, base, table = ranking_for(atlas, snap, view)
     query = view.query()
     src = f"{base_url.rstrip('/')}/embed?{query}"

@@ -64,6 +64,7 @@ def zone_summary(zone: Zone, names: dict[str, str], lang: str, year: int | None 
 
 def zones_page(atlas: Atlas, year: int | None, lang: str) -> dict[str, Any]:
     """Every zone grouped as the plan's zones and the IP designations, marked as in force in the year or not."""
+    atlas.check_zones_year(year)
     names = _names(atlas, lang)
     rows = [zone_summary(z, names, lang, year) for z in atlas.zones.zones]
     order = {ty: n for n, ty in enumerate(ZONE_TYPES)}

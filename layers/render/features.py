@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from layers.core.memo import Memo
+
 # Parsed geometries by object: page boundaries and zone shapes are built once and reused by every render, so
 # their GeoJSON is parsed once. The entry holds the geometry itself, so its id() cannot be reused meanwhile.
-_PARSED: OrderedDict[int, tuple[shapely.Geometry, dict[str, object]]] = OrderedDict()
-_PARSED_MAX = 4_000  # page units at every LOD and the zone shapes, with room to spare
-_LOCK = threading.Lock()
+# Bounded by bytes like every cache (the server sets the budget from IPMAP_CACHE_MB): each zone overlay
+# (per year, level of detail and language) brings new shapes, and a finest-detail county layer parses to 9 MB.
+PARSED_BYTES = 32 * 1024 * 1024
+PER_COORDINATE = 150 + 16  # a parsed [x, y] pair as Python lists and floats, plus GEOS's own copy
+PER_GEOMETRY = 512
+_PARSED = Memo(size=None, max_bytes=PARSED_BYTES)
+
+
+def set_budget(max_bytes: int) -> None:
+    """The byte budget of the parsed-geometry cache (dropping the oldest now if it shrank)."""
+    _PARSED.resize(max_bytes)
+
+
+def usage() -> tuple[int, int]:
+    """(entries, bytes) of the parsed-geometry cache."""
+    return _PARSED.usage()
 
 
 def geometry_dicts(array: Iterable[shapely.Geometry | None]) -> list[dict[str, object] | None]:
@@ -23,22 +36,20 @@ def geometry_dicts(array: Iterable[shapely.Geometry | None]) -> list[dict[str, o
     geoms = list(array)
     out: list[dict[str, object] | None] = [None] * len(geoms)
     missing: list[tuple[int, shapely.Geometry]] = []
-    with _LOCK:
-        for i, g in enumerate(geoms):
-            hit = _PARSED.get(id(g))
-            if hit is not None and hit[0] is g:
-                out[i] = hit[1]
-            elif g is not None:
-                missing.append((i, g))
+    for i, g in enumerate(geoms):
+        hit = _PARSED.lookup(id(g))
+        if isinstance(hit, tuple) and hit[0] is g:
+            out[i] = hit[1]
+        elif g is not None:
+            missing.append((i, g))
     if missing:
-        texts = shapely.to_geojson([g for _, g in missing])
-        with _LOCK:
-            for (i, g), text in zip(missing, texts, strict=True):
-                parsed: dict[str, object] = json.loads(text)
-                out[i] = parsed
-                _PARSED[id(g)] = (g, parsed)
-            while len(_PARSED) > _PARSED_MAX:
-                _PARSED.popitem(last=False)
+        chosen = [g for _, g in missing]
+        texts = shapely.to_geojson(chosen)
+        weights = shapely.get_num_coordinates(chosen) * PER_COORDINATE + PER_GEOMETRY
+        for (i, g), text, weight in zip(missing, texts, weights, strict=True):
+            parsed: dict[str, object] = json.loads(text)
+            out[i] = parsed
+            _PARSED.put(id(g), (g, parsed), weight=int(weight))
     return out
 
 

@@ -30,7 +30,9 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Sourc
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC")
 HATCH_EDGE = "#9e9e9e"
 BASE_DPI = 100
-MAX_PIXELS = 40_000_000
+# One canvas at most: an RGBA buffer of 16 million pixels is 64 MB, and the PNG encoder needs about as much
+# again, which fits the headroom a worker has beside its caches (server.limits bounds how many run at once).
+MAX_PIXELS = 16_000_000
 
 
 class ExportError(LayersError):
@@ -46,10 +48,17 @@ class ExportOptions(BaseModel):
     bare: bool = Field(False, description="Map and legend only: for a page (the briefing) that gives title and "
                                           "sources itself; the illustrative watermark stays")
 
+    @property
+    def pixels(self) -> int:
+        """Pixels of the PNG canvas: width*scale by height*scale."""
+        return round(self.width * self.scale) * round(self.height * self.scale)
+
     @model_validator(mode="after")
     def _not_huge(self) -> ExportOptions:
-        if self.width * self.height * self.scale**2 > MAX_PIXELS:
-            raise ValueError(f"width*height*scale^2 must stay under {MAX_PIXELS:,} pixels")
+        pixels = self.width * self.scale * self.height * self.scale
+        if pixels > MAX_PIXELS:
+            raise ValueError(f"width*scale x height*scale is {pixels:,.0f} pixels; the limit is {MAX_PIXELS:,} "
+                             f"pixels (e.g. 4000x4000 at scale 1, 2000x2000 at scale 2)")
         return self
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from layers.core.view import MapView
@@ -20,9 +21,16 @@ IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 
 
 @router.get("/healthz", response_model=Health, tags=["meta"])
-def healthz(atlas: AtlasDep) -> Health:
-    """Liveness and the data version (changes on every import)."""
-    return Health(status="ok", data_version=atlas.version(), boundaries=str(atlas.boundaries.meta.get("source", "")))
+async def healthz(atlas: AtlasDep) -> Health:
+    """Liveness and the data version (changes on every import).
+
+    On the event loop, not in the thread pool: it answers while every render slot and pool thread is busy.
+    """
+    if getattr(atlas.store, "embedded", False):
+        version = atlas.version()  # SQLite in-process: microseconds
+    else:
+        version = await run_in_threadpool(atlas.version)
+    return Health(status="ok", data_version=version, boundaries=str(atlas.boundaries.meta.get("source", "")))
 
 
 @router.get("/api/regions", response_model=list[Region], tags=["regions"])

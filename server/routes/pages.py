@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from layers.pages import maps
-from server.deps import AtlasDep, ViewDep, snapshot_of
+from server.deps import AtlasDep, ViewDep, public_origin, snapshot_of
 from server.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -16,14 +16,14 @@ router = APIRouter(include_in_schema=False)
 def home(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """Home: the default map (county population, a real census figure) and the indicator picker."""
     snap = snapshot_of(atlas, view.version, view.demo)
-    return render(request, "map.html", maps.map_page(atlas, snap, view, str(request.base_url)) | {"home": True})
+    return render(request, "map.html", maps.map_page(atlas, snap, view, public_origin(request)) | {"home": True})
 
 
 @router.get("/map")
 def map_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """A full map page for any view; the URL holds the whole view."""
     snap = snapshot_of(atlas, view.version, view.demo)
-    return render(request, "map.html", maps.map_page(atlas, snap, view, str(request.base_url)) | {"home": False})
+    return render(request, "map.html", maps.map_page(atlas, snap, view, public_origin(request)) | {"home": False})
 
 
 @router.get("/embed")

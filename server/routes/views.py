@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from layers.pages import briefing, compare, timeline
 from layers.pages.series import region_series
 from server.caching import cached, cached_json
-from server.deps import AtlasDep, VersionQ, ViewDep, snapshot_of
+from server.deps import AtlasDep, VersionQ, ViewDep, public_origin, snapshot_of
 from server.templating import render
 
 router = APIRouter()
@@ -22,21 +22,21 @@ Lang = Annotated[str, Query(pattern="^(zh|en)$", description="Language of labels
 def compare_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """Two years (and their change) or two indicators side by side, one classification, synced pan and zoom."""
     snap = snapshot_of(atlas, view.version, view.demo)
-    return render(request, "compare.html", compare.compare_page(atlas, snap, view, str(request.base_url)))
+    return render(request, "compare.html", compare.compare_page(atlas, snap, view, public_origin(request)))
 
 
 @router.get("/timeline", include_in_schema=False)
 def timeline_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """The view's indicator over every year it has, one classification for all years, with a year slider."""
     snap = snapshot_of(atlas, view.version, view.demo)
-    return render(request, "timeline.html", timeline.timeline_page(atlas, snap, view, str(request.base_url)))
+    return render(request, "timeline.html", timeline.timeline_page(atlas, snap, view, public_origin(request)))
 
 
 @router.get("/briefing", include_in_schema=False)
 def briefing_page(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
     """A printable one-page briefing (A4): map, ranking, key figures against the plan, sources."""
     snap = snapshot_of(atlas, view.version, view.demo)
-    return render(request, "briefing.html", briefing.briefing_page(atlas, snap, view, str(request.base_url)))
+    return render(request, "briefing.html", briefing.briefing_page(atlas, snap, view, public_origin(request)))
 
 
 @router.get("/api/regions/{adcode}/series", tags=["regions"])

@@ -185,11 +185,20 @@
     show(data.years.indexOf(data.year));
   }
 
-  // Embed button: show the iframe snippet and copy it.
+  // Embed button: show the iframe snippet and copy it. A snippet whose src is root-relative (no
+  // IPMAP_PUBLIC_URL configured) gets this page's own origin: the server never takes it from the Host header.
+  var code = document.getElementById("ipmap-embed-code");
+  function withOrigin() {
+    if (code && code.value.indexOf('src="/') !== -1) {
+      code.value = code.value.replace('src="/', 'src="' + window.location.origin + "/");
+    }
+  }
+  withOrigin();
   var copy = document.getElementById("ipmap-copy-embed");
   if (copy) {
     copy.addEventListener("click", function () {
       var area = document.getElementById("ipmap-embed-code");
+      withOrigin();
       area.select();
       if (navigator.clipboard) navigator.clipboard.writeText(area.value).catch(function () {});
     });

@@ -117,6 +117,6 @@ def test_cache_budget_zero_keeps_nothing_and_still_serves(settings: Settings,
 
 
 def test_cache_budget_is_split_between_the_caches(settings: Settings) -> None:
-    s = settings.model_copy(update={"cache_mb": 7})
-    parts = [s.cache_bytes(p) for p in ("renders", "responses", "compressed")]
-    assert parts == [3 * 2**20, 2 * 2**20, 2 * 2**20] and sum(parts) == 7 * 2**20
+    s = settings.model_copy(update={"cache_mb": 8})
+    parts = [s.cache_bytes(p) for p in ("renders", "responses", "compressed", "memo", "geometry")]
+    assert parts == [3 * 2**20, 2 * 2**20, 2**20, 2**20, 2**20] and sum(parts) == 8 * 2**20

@@ -37,7 +37,7 @@ def test_map_page_ranking_has_change_per_10k_share_and_embed_snippet(years_clien
     assert r.status_code == 200
     assert 'data-sort="change"' in r.text and 'data-sort="rank-change"' in r.text and 'data-sort="per10k"' in r.text
     assert 'data-region="620100"' in r.text and 'tr data-adcode="620100"' in r.text
-    assert "&lt;iframe src=&#34;http://testserver/embed?level=prefecture&amp;indicator=patent_applications" in r.text
+    assert "&lt;iframe src=&#34;/embed?level=prefecture&amp;indicator=patent_applications" in r.text
     assert "/export.png?level=prefecture&amp;indicator=patent_applications&amp;region=620100" in r.text
     assert "ipmap-spark" in r.text  # sparklines in the tooltips
     assert "/static/js/ipmap.js" in r.text

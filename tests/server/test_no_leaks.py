@@ -76,5 +76,5 @@ def test_read_routes_refuse_other_methods(client: TestClient) -> None:
 def test_method_not_allowed_names_every_method_of_the_path(client: TestClient) -> None:
     """/api/datasets takes GET and POST from two routes; a 405 there must name both."""
     r = client.request("PUT", "/api/datasets")
-    assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "POST"}
-    assert client.delete("/api/regions").headers["allow"] == "GET"
+    assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    assert client.delete("/api/regions").headers["allow"] == "GET, HEAD"
