@@ -11,7 +11,19 @@ from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.render.image import cjk_family, source_parts
-from layers.render.linechart import COLOURS, MAX_LINES, Line, LineChart, Point, TargetMark, image, kinds, svg
+from layers.render.linechart import (
+    COLOURS,
+    HEIGHT,
+    MAX_LINES,
+    WIDTH,
+    Line,
+    LineChart,
+    Point,
+    TargetMark,
+    image,
+    kinds,
+    svg,
+)
 from layers.stats.series import lines, targets_of
 from layers.stats.snapshot import Snapshot
 from layers.stats.targets import CMP_TEXT
@@ -104,8 +116,11 @@ def chart_file(atlas: Atlas, snap: Snapshot, view: MapView, regions: str | None,
     codes = parse_regions(snap, regions) or default_regions(atlas, snap, view)
     if fmt == "svg":
         return chart_svg(atlas, snap, view, codes, scale).encode()
-    return atlas.memo(snap, f"chart-png-{','.join(codes)}-{scale}", view,
-                      lambda: image(chart_data(snap, view, codes, scale), "png", cjk_family()))
+    def build() -> bytes:
+        with atlas.canvas(int(WIDTH * HEIGHT * 4)):  # 2x: 1760 x 920 pixels from the worker's raster budget
+            return image(chart_data(snap, view, codes, scale), "png", cjk_family())
+
+    return atlas.memo(snap, f"chart-png-{','.join(codes)}-{scale}", view, build)
 
 
 def chart_page(atlas: Atlas, snap: Snapshot, view: MapView, regions: str | None, scale: Scale) -> dict[str, Any]:

@@ -76,5 +76,8 @@ def multiples_data(atlas: Atlas, snap: Snapshot, view: MapView, spec: str) -> Mu
 def multiples_file(atlas: Atlas, snap: Snapshot, view: MapView, spec: str, fmt: Format,
                    opts: ExportOptions) -> bytes:
     """Small multiples as PNG, SVG or PDF, built once per view, range, size and data version."""
-    return atlas.memo(snap, f"multiples-{fmt}-{spec}-{opts.model_dump_json()}", view,
-                      lambda: render(multiples_data(atlas, snap, view, spec), fmt, opts))
+    def build() -> bytes:
+        with atlas.canvas(opts.pixels if fmt == "png" else 0):  # a PNG's raster from the worker's budget
+            return render(multiples_data(atlas, snap, view, spec), fmt, opts)
+
+    return atlas.memo(snap, f"multiples-{fmt}-{spec}-{opts.model_dump_json()}", view, build)
