@@ -63,7 +63,7 @@ def pick(rng: random.Random, commit_due: bool) -> Req:
     roll = rng.random()
     if commit_due:
         return Req("upload-commit", "POST", "/api/datasets", files={"file": ("soak.csv", GOOD_CSV.encode())},
-                   data={"source": "压力测试（本机）", "dry_run": "false"})
+                   data={"source": "压力测试（本机）", "dry_run": "false", "publish": "true"})
     if roll < 0.30:
         ind = rng.choice(["population", "patent_grants", "patent_applications", "valid_invention_patents"])
         page = rng.choice(["/map", "/embed", "/"])

@@ -22,6 +22,7 @@ from layers.core.memo import Memo
 from layers.core.zones import ZoneBook
 from layers.pages.atlas import Atlas
 from layers.render import features
+from layers.store.accounts import Accounts
 from layers.store.backends import open_store
 from layers.store.seed import ensure_seeded
 from server import allocator, errors, templating
@@ -31,7 +32,20 @@ from server.kept_responses import ResponseCache
 from server.limits import RenderGate
 from server.middleware import SecuredFastAPI
 from server.params import only_declared
-from server.routes import api, charts, datasets, exports, pages, regions, search, views, zones
+from server.routes import (
+    api,
+    charts,
+    datasets,
+    exports,
+    pages,
+    regions,
+    search,
+    signin,
+    sources,
+    views,
+    workspace,
+    zones,
+)
 from server.settings import Settings
 
 STATIC = resources.STATIC
@@ -51,9 +65,9 @@ def load_atlas(settings: Settings, gate: RenderGate | None = None) -> Atlas:
     ensure_seeded(store, catalogue)
     features.set_budget(settings.cache_bytes("geometry"))
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
-                 ZoneBook.load(settings.zones), render_cache_bytes=settings.cache_bytes("renders"),
-                 memo_cache_bytes=settings.cache_bytes("memo"), render_guard=gate,
-                 canvas_guard=gate.canvas if gate is not None else None)
+                 ZoneBook.load(settings.zones), map_approval=settings.map_approval,
+                 render_cache_bytes=settings.cache_bytes("renders"), memo_cache_bytes=settings.cache_bytes("memo"),
+                 render_guard=gate, canvas_guard=gate.canvas if gate is not None else None)
 
 
 def cache_usage(app: FastAPI) -> dict[str, tuple[int, int]]:
@@ -81,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # loop sooner, so /healthz and kept pages are answered between the render's slices (server.limits).
         sys.setswitchinterval(settings.switch_interval_ms / 1000)
         app.state.atlas = load_atlas(settings, app.state.render_gate)
+        app.state.accounts = Accounts(app.state.atlas.store)
         async with anyio.create_task_group() as tasks:
             if settings.trim_seconds > 0:
                 tasks.start_soon(trim_every, settings.trim_seconds)
@@ -100,10 +115,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.render_gate = render_gate(settings)
-    app.state.csp = Policy(settings.frame_ancestors, settings.tile_url)
+    app.state.csp = Policy(settings.frame_ancestors or "'self'", settings.tile_url,
+                           embed_frame_ancestors=settings.frame_ancestors or "*")
     app.state.templates = Jinja2Templates(directory=TEMPLATES)
     app.state.templates.env.filters["number"] = number
     templating.configure(app.state.templates)
+    app.state.templates.env.globals["map_approval"] = settings.map_approval
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -131,6 +148,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(zones.router)
     app.include_router(regions.router)
     app.include_router(search.router)
+    app.include_router(sources.router)
+    app.include_router(signin.router)
+    app.include_router(workspace.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
     app.state.kept = Memo(size=None, max_bytes=settings.cache_bytes("responses"))

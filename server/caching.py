@@ -17,8 +17,18 @@ def etag_of(body: bytes) -> str:
 
 def cached(request: Request, body: bytes | str, media_type: str, max_age: int = 60,
            headers: Mapping[str, str] | None = None) -> Response:
-    """A response with ETag; 304 when the client already has it (with the same extra headers)."""
+    """A response with ETag; 304 when the client already has it (with the same extra headers).
+
+    A draft preview (server.deps.draft_access marks the request private) gets `private, no-store` and no ETag
+    instead: no response cache, compressed-body cache or browser cache keeps it.
+    """
     data = body.encode("utf-8") if isinstance(body, str) else body
+    draft = getattr(request.state, "draft", None)
+    if getattr(request.state, "private", False):
+        private = {"Cache-Control": "private, no-store", **(headers or {})}
+        if draft:
+            private["X-Draft-Preview"] = str(draft["id"])
+        return Response(content=data, media_type=media_type, headers=private)
     tag = etag_of(data)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={max_age}", **(headers or {})}
     # Weak comparison (RFC 9110 13.1.2): a compressed copy carries the same tag as W/"...".

@@ -7,12 +7,17 @@ what it needs in its body.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from layers.store.accounts import Accounts
     from server.settings import Settings
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Gansu IP Map: 甘肃知识产权地图", no_args_is_help=True, add_completion=False)
 
@@ -141,18 +146,24 @@ def render(out: Path,
            scheme: Annotated[str, typer.Option()] = "quantiles",
            k: Annotated[int, typer.Option()] = 5,
            lang: Annotated[str, typer.Option()] = "zh") -> None:
-    """Write a standalone map HTML file (it still loads Leaflet from /static, so serve it beside the app)."""
+    """Write a standalone map HTML file, laid out as the embed (it still loads Leaflet and the styles from /static,
+    so serve it beside the app)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from geo.resources import TEMPLATES
+    from layers.core.i18n import t
     from layers.core.view import MapView
-    from layers.pages.frames import render_map
+    from layers.pages.maps import embed_page
     from server.app import load_atlas
     from server.deps import snapshot_of
 
     atlas = load_atlas(_settings())
     view = MapView.model_validate({"level": level, "indicator": indicator, "year": year, "scheme": scheme, "k": k,
                                    "lang": lang})
-    parts = render_map(atlas, snapshot_of(atlas, None), view)
-    out.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{parts['head']}</head><body>{parts['body']}"
-                   f"<script>{parts['script']}</script></body></html>", encoding="utf-8")
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    html = env.get_template("embed.html").render(embed_page(atlas, snapshot_of(atlas, None), view)
+                                                 | {"t": lambda key, **kw: t(key, lang, **kw)})
+    out.write_text(html, encoding="utf-8")
     typer.echo(f"wrote {out}")
 
 
@@ -166,15 +177,17 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
                 indicator: Annotated[str | None, typer.Option(help="Indicator of a file without an indicator column")]
                 = None,
                 year: Annotated[int | None, typer.Option(help="Year of a file without a year column")] = None,
-                uploader: Annotated[str | None, typer.Option(help="Who imports; your login name by default")] = None,
+                draft: Annotated[bool, typer.Option("--draft", help="Write a draft (publish it later in the workspace "
+                                                                    "or with the API) instead of publishing now")]
+                = False,
                 lang: Annotated[str, typer.Option(help="Language of the report: zh or en")] = "zh") -> None:
     """Import a planner's CSV/XLSX into the store as a new dataset version (or check it with --dry-run).
+
+    The uploader recorded is your login name on this machine.
 
     Exit code 0: clean (written unless --dry-run); 1: the file has errors, nothing written; 2: unreadable;
     3: an internal error (nothing written).
     """
-    import getpass
-
     from layers.core.errors import ImportRejectedError, UnreadableFileError
     from layers.importing.report import Options
     from layers.importing.service import Upload, run_import
@@ -183,8 +196,8 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
     if level not in (None, "prefecture", "county"):
         raise typer.BadParameter("prefecture or county", param_hint="--level")
     atlas = load_atlas(_settings())
-    upload = Upload(file.read_bytes(), file.name, dry_run, source, name, uploader or getpass.getuser(),
-                    Options(level=level, indicator=indicator, year=year, source=source, lang=lang))
+    upload = Upload(file.read_bytes(), file.name, dry_run, source, name, _shell_user(),
+                    Options(level=level, indicator=indicator, year=year, source=source, lang=lang), publish=not draft)
     with typer.progressbar(length=1, label=f"{file.name}", show_pos=True, width=30) as bar:
         def progress(done: int, total: int) -> None:
             bar.length = total
@@ -209,9 +222,139 @@ def import_file(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False
     _print_report(result["report"])  # type: ignore[arg-type]
     if dry_run:
         typer.echo(f"dry run: {result['rows']} values would be written; nothing written")
+    elif draft:
+        _accounts().record(_shell_user(), "upload", f"dataset {result['dataset_id']}",
+                           f"{file.name}: {result['rows']} values (ipmap import --draft)")
+        typer.echo(f"dataset {result['dataset_id']}: {result['rows']} values written as a draft "
+                   f"(preview: /map?draft={result['dataset_id']}, signed in)")
     else:
+        _accounts().record(_shell_user(), "publish_upload", f"dataset {result['dataset_id']}",
+                           f"{file.name}: {result['rows']} values (ipmap import), data version {result['version']}")
         typer.echo(f"dataset {result['dataset_id']}: {result['rows']} values written, data version "
                    f"{result['version']} (map: /map?version={result['version']})")
+
+
+def _shell_user() -> str:
+    """Who runs a command on this machine: the login name, marked as from the shell."""
+    import getpass
+
+    return f"{getpass.getuser()} (shell)"
+
+
+def _accounts() -> Accounts:
+    """The accounts of the configured store, its tables brought up to date first (no boundaries, no seeding)."""
+    from layers.store.accounts import Accounts
+    from layers.store.backends import open_store
+
+    settings = _settings()
+    store = open_store(settings.database, settings.database_url)
+    store.init()
+    return Accounts(store)
+
+
+user_app = typer.Typer(help="Accounts: add users, change passwords and roles, disable them", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens: create (printed once) and revoke", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+Role = Annotated[str, typer.Option(help="uploader (upload, preview drafts), publisher (also publish and retract) or "
+                                        "admin (also users, tokens and the audit)")]
+
+
+def _password(stdin: bool) -> str:
+    """The new password: one line from stdin, or asked twice without echo."""
+    import sys
+
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+
+
+def _account_change(action: str, subject: str, change: Callable[[Accounts], T]) -> T:
+    """Run one account change; an AccountError is one line on stderr and exit 1; the change is audited."""
+    from layers.core.errors import AccountError
+
+    accounts = _accounts()
+    try:
+        result = change(accounts)
+    except AccountError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1) from None
+    accounts.record(_shell_user(), action, subject, "ipmap CLI")
+    return result
+
+
+@user_app.command("add")
+def user_add(name: str, role: Role = "uploader",
+             password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the "
+                                                                                   "first line of stdin")] = False
+             ) -> None:
+    """Add a user with a role; the password is asked for (or read from stdin)."""
+    password = _password(password_stdin)
+    user = _account_change("user_add", name, lambda a: a.add_user(name, role, password))
+    typer.echo(f"user {user.name} added ({user.role})")
+
+
+@user_app.command("passwd")
+def user_passwd(name: str,
+                password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the "
+                                                                                      "first line of stdin")] = False
+                ) -> None:
+    """Set a user's password (their sessions end)."""
+    password = _password(password_stdin)
+    _account_change("user_passwd", name, lambda a: a.set_password(name, password))
+    typer.echo(f"password of {name} changed; their sessions have ended")
+
+
+@user_app.command("role")
+def user_role(name: str, role: Annotated[str, typer.Argument(help="uploader, publisher or admin")]) -> None:
+    """Change a user's role."""
+    user = _account_change("user_role", name, lambda a: a.set_role(name, role))
+    typer.echo(f"{user.name} is now {user.role}")
+
+
+@user_app.command("disable")
+def user_disable(name: str) -> None:
+    """Disable a user: their sessions end and their tokens are refused."""
+    _account_change("user_disable", name, lambda a: a.set_disabled(name, True))
+    typer.echo(f"{name} disabled")
+
+
+@user_app.command("enable")
+def user_enable(name: str) -> None:
+    """Enable a disabled user again."""
+    _account_change("user_enable", name, lambda a: a.set_disabled(name, False))
+    typer.echo(f"{name} enabled")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every user with role and state."""
+    for u in _accounts().users():
+        typer.echo(f"{u.name}\t{u.role}\t{'disabled' if u.disabled else 'enabled'}\t{u.created_at}")
+
+
+@token_app.command("create")
+def token_create(name: Annotated[str, typer.Argument(help="The user the token acts as")],
+                 label: Annotated[str, typer.Option(help="What the token is for (shown in lists)")] = "") -> None:
+    """Create an API token for a user and print it, alone on stdout: it is shown this once, never again."""
+    token_id, token = _account_change("token_create", name, lambda a: a.create_token(name, label))
+    typer.echo(f"token {token_id} for {name}; store it now, it is not shown again", err=True)
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Revoke a token by its id (see `ipmap token list`)."""
+    _account_change("token_revoke", f"token {token_id}", lambda a: a.revoke_token(token_id))
+    typer.echo(f"token {token_id} revoked")
+
+
+@token_app.command("list")
+def token_list(name: Annotated[str | None, typer.Argument(help="Only this user's tokens")] = None) -> None:
+    """Tokens (never their values): id, user, label, created, revoked."""
+    for t in _accounts().tokens(name):
+        typer.echo(f"{t['id']}\t{t['user']}\t{t['label']}\t{t['created_at']}\t"
+                   f"{'revoked ' + str(t['revoked_at']) if t['revoked_at'] else 'active'}")
 
 
 def _print_report(report: list[dict[str, object]]) -> None:

@@ -15,12 +15,16 @@ INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>"
 
 @dataclass(frozen=True)
 class Policy:
-    """The site's CSP; `header(scripts)` allows exactly the inline scripts whose hashes a page passes in."""
+    """The site's CSP; `header(scripts)` allows exactly the inline scripts whose hashes a page passes in.
+
+    Pages may be framed by the site itself; the embed (a public, read-only map) by any site unless restricted.
+    """
 
     frame_ancestors: str = "'self'"
     tile_url: str | None = None
+    embed_frame_ancestors: str = "*"
 
-    def header(self, scripts: Iterable[str] = ()) -> str:
+    def header(self, scripts: Iterable[str] = (), embed: bool = False) -> str:
         """The header value; with no hashes no inline script runs at all."""
         tiles = ""
         if self.tile_url:
@@ -30,7 +34,8 @@ class Policy:
         return (
             f"default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; "
-            f"base-uri 'self'; form-action 'self'; frame-ancestors {self.frame_ancestors}"
+            f"base-uri 'self'; form-action 'self'; "
+            f"frame-ancestors {self.embed_frame_ancestors if embed else self.frame_ancestors}"
         )
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 
+from layers.core.errors import NotFoundError
 from layers.core.view import MapView
 from layers.pages.atlas import Atlas
 from layers.stats.snapshot import Snapshot
+from server import auth
 
 
 async def get_atlas(request: Request) -> Atlas:
@@ -30,7 +32,29 @@ def public_origin(request: Request) -> str:
     return request.app.state.settings.public_url or ""
 
 
-def snapshot_of(atlas: Atlas, version: int | None, demo: bool = False) -> Snapshot:
+def draft_access(request: Request, atlas: AtlasDep,
+                 draft: Annotated[int | None, Query(ge=1, le=2**31 - 1,
+                                                    description="Preview a draft dataset as if published (signed-in "
+                                                                "users and token holders only; 403 for anyone else)")]
+                 = None) -> int | None:
+    """`draft=ID`: checked against the caller (signed in, or a token) before any data is read; the answer is then
+    marked private and no-store, so no cache the public can reach ever holds it."""
+    if draft is None:
+        return None
+    if auth.caller(request) is None:
+        raise HTTPException(403, "drafts are shown only to signed-in users (/login)", headers=auth.NO_STORE)
+    meta = atlas.store.dataset(draft)
+    if meta is None:
+        raise NotFoundError("dataset", draft)
+    request.state.private = True
+    request.state.draft = {"id": draft, "name": str(meta["name"]), "state": str(meta["state"])}
+    return draft
+
+
+DraftQ = Annotated[int | None, Depends(draft_access)]
+
+
+def snapshot_of(atlas: Atlas, version: int | None, demo: bool = False, draft: int | None = None) -> Snapshot:
     """The data a request reads, resolved once: the version it names, else the newest published one (`demo`:
-    the demonstration reading of it)."""
-    return atlas.snapshot(version if version is not None else atlas.version(), demo)
+    the demonstration reading of it; `draft`: a draft dataset on top of it, for a signed-in preview)."""
+    return atlas.snapshot(version if version is not None else atlas.version(), demo, draft)

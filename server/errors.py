@@ -12,7 +12,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from geo.errors import UnknownLevelError
-from layers.core.errors import ImportRejectedError, NotFoundError, UnknownParameterError, UnreadableFileError
+from layers.core.errors import (
+    AccountError,
+    DatasetStateError,
+    ImportRejectedError,
+    NotFoundError,
+    UnknownParameterError,
+    UnreadableFileError,
+)
 from layers.render.image import ExportError
 from server.limits import RendersBusyError
 from server.params import CanonicalRedirect, UnexpectedParametersError
@@ -26,6 +33,8 @@ STATUS: dict[type[Exception], int] = {
     UnreadableFileError: 400,
     ImportRejectedError: 422,
     ExportError: 503,
+    DatasetStateError: 409,
+    AccountError: 422,
     UnexpectedParametersError: 422,
 }
 

@@ -29,15 +29,27 @@ class Settings(BaseSettings):
                         description="Zones and designations file (TOML), checked against the boundaries")
     tile_url: str | None = Field(None, description="Optional basemap tile URL template ({z}/{x}/{y}); none by default")
     tile_attribution: str = Field("", description="Attribution shown for the tile layer")
-    token: str | None = Field(None, description="Bearer token for writes; writes are refused when unset")
-    frame_ancestors: str = Field("'self'", description="CSP frame-ancestors for pages, e.g. \"'self' https://intranet.example\"")
+    map_approval: str = Field("", description="Map approval number (审图号) printed on every map, export and embed, "
+                              "e.g. \"GS(2024)1234号\"; empty: each map says it is schematic, not a standard map")
+    token: str | None = Field(None, description="Bootstrap admin bearer token (IPMAP_TOKEN): acts as an admin on the "
+                              "API; per-user accounts and tokens are made with `ipmap user` and `ipmap token`")
+    secret_key: str | None = Field(None, description="Signs session cookies; when unset a random key is made once "
+                                   "and kept in the store, shared by every instance")
+    session_hours: float = Field(8, gt=0, le=24 * 30, description="A sign-in lasts this long, then ends")
+    login_max_failures: int = Field(5, ge=1, description="Failed sign-ins for one name before it is locked out")
+    login_max_failures_per_ip: int = Field(30, ge=1, description="Failed sign-ins from one address before it is "
+                                           "locked out")
+    login_lock_minutes: float = Field(15, gt=0, description="How long failures count, and a lockout lasts")
+    frame_ancestors: str | None = Field(None, description="CSP frame-ancestors, e.g. \"'self' https://intranet.example\""
+                                        "; unset: pages 'self' and /embed any site; set: pages and /embed alike")
     max_upload_bytes: int = Field(5_000_000, description="Largest upload accepted")
     cache_mb: int = Field(224, ge=0, description="Memory for kept work, per worker, keys and headers included: "
                           "3/8 rendered maps and exports, 2/8 whole responses, 1/8 compressed bodies, 1/8 values "
                           "and zone overlays, 1/8 parsed geometry (0 keeps nothing)")
     public_url: str | None = Field(None, description="The site's public origin, e.g. https://ipmap.example.gov.cn: "
                                    "the embed snippet points there; when unset the browser fills in its own origin "
-                                   "(the request's Host header is never used)")
+                                   "(the request's Host header is never used); https also marks session cookies "
+                                   "Secure")
     render_slots: int = Field(2, ge=1, description="Expensive renders (uncached maps, PNG/SVG/PDF exports, the "
                               "briefing PDF) running at once, per worker")
     render_queue: int = Field(4, ge=0, description="Renders waiting for a slot, per worker; more answer 503")

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from layers.core.fmt import number, qualified
 from layers.core.i18n import t
+from layers.core.sources import tooltip_source
 from server.caching import cached
 from server.csp import context_script_hashes
 
@@ -47,14 +48,27 @@ def configure(templates: Jinja2Templates) -> None:
     templates.env.filters["percent"] = percent
     templates.env.filters["qualified"] = lambda v, q="=": qualified(v, q or "=")
     templates.env.globals["lang_href"] = lang_href
+    templates.env.filters["source_words"] = tooltip_source  # a value's source as people name it (layers.core.sources)
 
 
-def render(request: Request, template: str, context: dict[str, Any]) -> Response:
-    """Render a template and return it with an ETag, and a CSP allowing exactly its maps' inline scripts.
+def render(request: Request, template: str, context: dict[str, Any], embed: bool = False) -> Response:
+    """Render a template and return it with an ETag, and a CSP allowing exactly its maps' inline scripts (and,
+    for an embed, framing by the sites the settings allow: any by default).
 
     The labels (`t`) follow the context's `lang`, so a page's data need not carry them.
     """
-    context = {"t": labels(str(context.get("lang", "zh")))} | context
+    context = {"t": labels(str(context.get("lang", "zh"))),
+               "draft_preview": getattr(request.state, "draft", None)} | context
     html = request.app.state.templates.get_template(template).render({"request": request, **context})
-    csp = request.app.state.csp.header(context_script_hashes(context))
+    csp = request.app.state.csp.header(context_script_hashes(context), embed=embed)
     return cached(request, html, "text/html; charset=utf-8", headers={"Content-Security-Policy": csp})
+
+
+def render_private(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    """A page for one signed-in user (the workspace, sign-in): `private, no-store`, no ETag, never kept; the
+    site's default CSP (no inline script)."""
+    lang = str(context.get("lang", "zh"))
+    html = request.app.state.templates.get_template(template).render(
+        {"request": request, "t": labels(lang), "lang": lang, **context})
+    return Response(html, status_code, media_type="text/html; charset=utf-8",
+                    headers={"Cache-Control": "private, no-store"})

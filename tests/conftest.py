@@ -33,6 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 
 
+def map_text(parts: dict[str, object]) -> str:
+    """All a rendered map's text: head, body, script and every piece of its caption (title, legend, sources)."""
+    return "".join(map_text(v) if isinstance(v, dict) else str(v) for v in parts.values())
+
+
 @pytest.fixture(scope="session")
 def boundaries() -> BoundarySet:
     return BoundarySet.load()

@@ -39,12 +39,16 @@ def test_import_dry_run_then_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     r = runner.invoke(app, ["import", gbk, "--dry-run", "--indicator", "patent_applications"])
     assert r.exit_code == 0, r.output
     assert "warning: row 17 [2022年]" in r.output and "27 values would be written" in r.output
-    r = runner.invoke(app, ["import", gbk, "--indicator", "patent_applications", "--source", "市州报表 2022",
-                            "--uploader", "planner-2"])
+    r = runner.invoke(app, ["import", gbk, "--indicator", "patent_applications", "--source", "市州报表 2022"])
     assert r.exit_code == 0, r.output
     assert "dataset 5: 27 values written" in r.output
     r = runner.invoke(app, ["init-db"])
     assert "version 5" in r.output
+    # --draft writes a dataset that no version counts until it is published
+    r = runner.invoke(app, ["import", gbk, "--indicator", "patent_applications", "--source", "市州报表 2022",
+                            "--draft"])
+    assert r.exit_code == 0 and "dataset 6" in r.output and "draft" in r.output, r.output
+    assert "version 5" in runner.invoke(app, ["init-db"]).output
 
 
 def test_import_rejects_with_report_and_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

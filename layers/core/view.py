@@ -19,6 +19,9 @@ OptionalYear = Annotated[Annotated[int, Field(ge=1949, le=2100)] | None,
                          BeforeValidator(lambda v: None if v == "" else v),
                          WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1949, "maximum": 2100},
                                                    {"type": "string", "enum": [""]}, {"type": "null"}]})]
+# A second indicator for compare; the picker's "two years" choice is an empty field, meaning none.
+OptionalIndicator = Annotated[str | None, BeforeValidator(lambda v: None if v == "" else v),
+                              WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "null"}]})]
 DEFAULT_INDICATOR = "population"
 Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
 SCHEMES: tuple[Scheme, ...] = get_args(Scheme)
@@ -43,7 +46,8 @@ class MapView(BaseModel):
     # Comparison and selection state, so a compared or highlighted view is a link too.
     base_year: int | None = Field(None, description="Year to compare with (change, compare and difference maps); "
                                                     "default the year before `year` with data")
-    indicator2: str | None = Field(None, description="Second indicator for a side-by-side comparison of the same year")
+    indicator2: OptionalIndicator = Field(None, description="Second indicator for a side-by-side comparison of the "
+                                                            "same year")
     region: str | None = Field(None, pattern=r"^\d{6}$", description="Selected region (adcode), highlighted")
     within: str | None = Field(None, pattern=r"^\d{6}$", description="Drill-down: only the counties of this "
                                                                       "prefecture (adcode), fitted (level=county)")

@@ -132,6 +132,19 @@ class RegionMatcher:
             by_code.setdefault(u.adcode, u)  # 嘉峪关 is one unit at two levels: one match
         return Match(tuple(by_code.values()))
 
+    def how(self, text: str) -> str:
+        """How a text that matched was read: code, full_name, short_name, pinyin or path (prefecture + county)."""
+        s = normalise(text)
+        if _CODE.match(s):
+            return "code"
+        if s in self.full:
+            return "full_name"
+        if s in self.alias:
+            return "short_name"
+        if latin_key(s) and latin_key(s) in self.latin:
+            return "pinyin"
+        return "path"
+
     def _candidates(self, s: str) -> set[str]:
         if _CODE.match(s):
             code = s[:6] if len(s) == 6 or s.endswith("000000") else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -46,6 +46,7 @@ class Validated:
     observations: pd.DataFrame
     issues: list[Issue]
     summary: dict[str, object]
+    names: dict[str, str] = field(default_factory=dict)  # region text as written -> adcode (how names matched)
 
     @property
     def errors(self) -> list[Issue]:

@@ -37,6 +37,7 @@ class Upload:
     name: str = ""
     uploader: str = ""
     options: Options = Options()
+    publish: bool = True  # False: a draft, which no public page reads until it is published
 
 
 def check(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher,
@@ -86,9 +87,11 @@ def run_import(upload: Upload, catalogue: Catalogue, matcher: RegionMatcher, sto
         meta = DatasetMeta(name=upload.name.strip() or upload.file_name or "upload", kind="upload",
                            source=upload.source.strip(), file_name=upload.file_name,
                            uploader=upload.uploader.strip())
-        dataset_id = store.add_dataset(meta, result.observations)
-    # The data version that published it (every import publishes at once for now): what a link should name.
+        dataset_id = store.add_dataset(meta, result.observations, publish=upload.publish)
+    # The data version that published it (None for a draft): what a link should name.
     published = (store.dataset(dataset_id) or {}).get("version") if dataset_id is not None else None
     version = int(float(published)) if isinstance(published, numbers.Real) and published == published else None
-    return {"dry_run": upload.dry_run, "dataset_id": dataset_id, "version": version, "rows": len(result.observations),
-            "report": result.report(), "summary": summary}
+    state = None if dataset_id is None else "published" if version is not None else "draft"
+    return {"dry_run": upload.dry_run, "dataset_id": dataset_id, "state": state, "version": version,
+            "preview": f"/map?draft={dataset_id}" if state == "draft" else None,
+            "rows": len(result.observations), "report": result.report(), "summary": summary}

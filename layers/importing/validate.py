@@ -50,6 +50,7 @@ class _Context:
     counts: dict[str, int] = field(default_factory=lambda: {"blank_cells": 0, "note_rows": 0, "blank_rows": 0})
     latest: int = field(default_factory=lambda: date.today().year)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # each region text as written -> the adcode it matched
 
     def name(self, ind: Indicator) -> str:
         return ind.name_en if self.options.lang == "en" else ind.name_zh
@@ -135,7 +136,7 @@ def validate(table: Table, catalogue: Catalogue, matcher: RegionMatcher, options
         "warnings": sum(i.severity == "warning" for i in ctx.issues),
         "totals_rows": len(ctx.totals), **ctx.counts,
     }
-    return Validated(obs, ctx.issues, summary)
+    return Validated(obs, ctx.issues, summary, ctx.names)
 
 
 def _check_header(ctx: _Context, allowed: str) -> None:
@@ -240,6 +241,7 @@ def _read_row(ctx: _Context, r: int, allowed: str) -> None:
     adcode = _region(ctx, line, column, name, code, code_col)
     if adcode is None:
         return
+    ctx.names.setdefault(name or str(code).strip(), adcode)
     source = _text(ctx, line, row, next(iter(lay.of("source")), None))
     note = _text(ctx, line, row, next(iter(lay.of("note")), None))
     unit_col = next(iter(lay.of("unit")), None)

@@ -37,10 +37,16 @@ def values(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
     }
 
 
-def datasets(atlas: Atlas) -> list[dict[str, Any]]:
-    """Every dataset with its provenance, the data version that published it and that version's map."""
+def datasets(atlas: Atlas, drafts: bool = False) -> list[dict[str, Any]]:
+    """Every dataset with its provenance, state, the data version that published it and that version's map.
+
+    Drafts only with `drafts` (the workspace): the public never learns of them."""
     df = atlas.store.datasets()
+    if not drafts:
+        df = df[df.state != "draft"].copy()
     df["illustrative"] = df["illustrative"].astype(bool)
+    # a draft has no version, which would turn the column into floats (4.0): keep whole numbers or None
+    df["version"] = [None if v != v or v is None else int(v) for v in df["version"]]
     return [r | {"map": _map_link(r["version"])} for r in records(df)]
 
 

@@ -58,12 +58,14 @@ class Atlas:
     tile_url: str | None = None
     tile_attribution: str = ""
     zones: ZoneBook = field(default_factory=ZoneBook.load)
+    map_approval: str = ""  # 审图号 printed on every map, export and embed; empty: each says it is schematic
     units: Units = field(init=False, repr=False)
     search_index: list[Entry] = field(init=False, repr=False)
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
-    # Bounded by count: a key is a version that exists (checked before it is read) and a flag.
+    # Bounded by count: a key is a version that exists (checked before it is read), a flag and a draft id (checked
+    # by the route against the caller before it is read).
     _snapshots: Memo = field(default_factory=lambda: Memo(size=SNAPSHOT_CACHE_SIZE), repr=False)
     _boundary_json: dict[tuple[str, str, int], bytes] = field(default_factory=dict, repr=False)
     render_cache_bytes: int = RENDER_CACHE_BYTES
@@ -91,24 +93,30 @@ class Atlas:
         """
         return self.store.version()
 
-    def snapshot(self, version: int, demo: bool = False) -> Snapshot:
+    def snapshot(self, version: int, demo: bool = False, draft: int | None = None) -> Snapshot:
         """Data version `version`, read and derived once, then kept (the newest few); an unknown one is an error.
 
-        `demo` reads the same version with the illustrative values kept where real ones exist.
+        `demo` reads the same version with the illustrative values kept where real ones exist; `draft` with that
+        dataset as if published on top (a preview: every cache key holds the draft, so it never serves the public).
         """
-        key = (version, demo)
+        key = (version, demo, draft)
         kept = self._snapshots.lookup(key)
         if isinstance(kept, Snapshot):
             return kept
         newest = self.version()
         if not 1 <= version <= newest:
             raise UnknownParameterError("version", version, [f"1-{newest}"])
-        snap = build_snapshot(version, self.store.observations(version), self.store.targets(version),
-                              self.catalogue, self.boundaries, self.zones, self.units, self.hierarchy,
-                              self.plan_starts, demo)
+        snap = build_snapshot(version, self.store.observations(version, draft=draft),
+                              self.store.targets(version, draft=draft), self.catalogue, self.boundaries, self.zones,
+                              self.units, self.hierarchy, self.plan_starts, demo, draft)
         # What a snapshot adds: its frames (catalogue, boundaries and zones are the atlas's own, shared).
         self._snapshots.put(key, snap, weight=deep_bytes(snap.observations) + deep_bytes(snap.targets))
         return snap
+
+    def stored(self, version: int, draft: int | None = None, exclude: int | None = None) -> pd.DataFrame:
+        """The stored (not derived) values in force at `version`, with a draft on top or a dataset left out: what
+        the workspace compares to say what publishing or retracting would change. Not kept."""
+        return self.store.observations(version, draft=draft, exclude=exclude)
 
     @cached_property
     def matcher(self) -> RegionMatcher:

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Any
 
 from layers.core.i18n import t
+from layers.core.sources import source_line_html
 from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.exports import export_data
 from layers.pages.maps import ranking_for, view_page
 from layers.render.briefing_pdf import briefing_pdf
+from layers.render.legend import boundary_line_html
 from layers.stats.snapshot import Snapshot
 from layers.stats.targets import assess_targets, verdict_rows
 
@@ -34,11 +36,14 @@ def briefing_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) ->
                      | {str(f["target_source"]) for f in figures})
     long = len(table) > SHORT_RANKING
     n = TOP_N if long else len(table)
+    illustrative = bool(table["illustrative"].any())
     return view_page(atlas, snap, view, base_url) | {
+        "sources_line": source_line_html(sources, view.lang, illustrative),
+        "boundaries_line": boundary_line_html(view.lang, atlas.map_approval),
         "title": frames.title(rv), "top": table.head(n).to_dict("records"), "n_top": n,
         "bottom": table[table["value"].notna()].tail(BOTTOM_N).to_dict("records") if long else [],
         "figures": figures, "sources": sources,
-        "illustrative": bool(table["illustrative"].any()), "today": date.today().isoformat(),
+        "illustrative": illustrative, "today": date.today().isoformat(),
     }
 
 

@@ -6,16 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 from layers.core.catalogue import Indicator
 from layers.core.errors import UnknownParameterError
 from layers.core.i18n import t
+from layers.core.sources import source_line_html
 from layers.core.view import MapView, ResolvedView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import view_page
-from layers.render.choropleth import MapText, build_map, classify_frame
+from layers.render.choropleth import MapText, build_map, classify_frame, map_caption
 from layers.render.folium_text import render_parts
+from layers.render.legend import boundary_line_html
 from layers.render.multimap import merge_bodies, merge_heads
 from layers.render.palettes import CHANGE_DIVERGING
 from layers.stats.change import base_year, difference, diverging_classes, shared_classes
@@ -27,7 +30,7 @@ from layers.stats.snapshot import Snapshot
 class Panel:
     """One map of a comparison: its Folium parts, title, classes and the frame drawn."""
 
-    parts: dict[str, str]
+    parts: dict[str, Any]  # head, body, script, and the caption's pieces
     title: str
     classes: Classes | None
     fills: list[str]
@@ -45,6 +48,7 @@ class Comparison:
     shared: bool
     base: int
     year: int
+    foot: dict[str, str]  # one source line for all the maps, and the boundaries line
 
 
 def _panel(atlas: Atlas, frame: gpd.GeoDataFrame, classes: Classes | None, indicator: Indicator, title: str,
@@ -52,9 +56,11 @@ def _panel(atlas: Atlas, frame: gpd.GeoDataFrame, classes: Classes | None, indic
     """Paint a frame with given classes and render it as one map of the page."""
     kw: dict[str, Any] = {"palette": palette} if palette else {}
     painted, classes, fills = classify_frame(frame, view.scheme, view.k, classes, **kw)
-    m = build_map(painted, classes, fills, MapText(title, view.lang, indicator), atlas.boundaries.neighbours(),
-                  atlas.tile_url, atlas.tile_attribution, id_prefix=prefix, role=prefix)
-    return Panel(render_parts(m), title, classes, fills, painted)
+    text = MapText(title, view.lang, indicator, approval=atlas.map_approval)
+    m = build_map(painted, classes, fills, text, atlas.boundaries.neighbours(), atlas.tile_url,
+                  atlas.tile_attribution, id_prefix=prefix, role=prefix)
+    parts = render_parts(m) | {"title": title, "caption": map_caption(painted, classes, fills, text)}
+    return Panel(parts, title, classes, fills, painted)
 
 
 def compare(atlas: Atlas, snap: Snapshot, view: MapView) -> Comparison:
@@ -91,7 +97,10 @@ def compare(atlas: Atlas, snap: Snapshot, view: MapView) -> Comparison:
         dclasses = diverging_classes(diff["value"].to_numpy(), view.scheme, view.k)
         dp = _panel(atlas, diff, dclasses, ind_d, f"{name}（{t('level_' + view.level, lang)}）"
                     if lang == "zh" else f"{name} ({t('level_' + view.level, lang)})", view, "d", CHANGE_DIVERGING)
-    return Comparison(mode, lp, rp, dp, shared, base, rv.year)
+    ill = any(bool(p.frame["illustrative"].any()) for p in (lp, rp))
+    sources = pd.concat([p.frame["source"] for p in (lp, rp)]).dropna()
+    foot = {"sources": source_line_html(sources, lang, ill), "boundaries": boundary_line_html(lang, atlas.map_approval)}
+    return Comparison(mode, lp, rp, dp, shared, base, rv.year, foot)
 
 
 def compare_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, object]:

@@ -28,6 +28,7 @@ from layers.render.image import (
     render,
     save,
 )
+from layers.render.legend import centre_label
 from layers.render.symbols import base_fills, draw_symbols
 from layers.render.symbols import points as symbol_points
 from layers.render.tables import to_csv, to_xlsx
@@ -56,7 +57,9 @@ def export_data(atlas: Atlas, snap: Snapshot, view: MapView) -> ExportData:
         legend_title=rv.indicator.name_en if lang == "en" else rv.indicator.name_zh,
         unit=rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         sources=sorted(set(frame["source"].dropna())), lang=lang, illustrative=bool(frame["illustrative"].any()),
-        notes=notes, neighbours=atlas.boundaries.neighbours(),
+        notes=notes, neighbours=atlas.boundaries.neighbours(), approval=atlas.map_approval,
+        subtitle=rv.indicator.description_en if lang == "en" else rv.indicator.description_zh,
+        centre_label=centre_label(rv.indicator, lang) if rv.indicator.centre is not None else "",
     )
 
 

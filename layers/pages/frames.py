@@ -16,10 +16,10 @@ from layers.core.view import MapView, ResolvedView
 from layers.core.view import resolve as resolve_view
 from layers.pages.atlas import DEFAULT_LOD, Atlas
 from layers.render.charts import sparkline_column
-from layers.render.choropleth import MapText, build_map, classify_frame, join_values
+from layers.render.choropleth import MapText, build_map, classify_frame, join_values, map_caption
 from layers.render.controls import stable_ids
 from layers.render.folium_text import render_parts
-from layers.render.symbols import base_fills, symbol_map
+from layers.render.symbols import add_symbols, base_fills, symbol_legend
 from layers.stats.snapshot import Snapshot
 
 VALUE_COLUMNS = ["adcode", "name_zh", "name_en", "value", "unit", "rank", "source", "illustrative", "provenance",
@@ -103,29 +103,32 @@ def _values(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedView, 
     return rv, pd.DataFrame(joined[VALUE_COLUMNS])
 
 
-def render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, str]:
-    """Head, body and script of the view's Folium map, kept per (view, data version)."""
+def render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
+    """Head, body and script of the view's Folium map, its title, and its caption (the words placed around it),
+    kept per (view, data version)."""
     return atlas.memo(snap, "map", view, lambda: _render_map(atlas, snap, view))
 
 
-def _render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, str]:
+def _render_map(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
     rv, joined = frame(atlas, snap, view)
     sparks = sparkline_column(joined, snap.observations, rv.indicator.id, view.lang)
     if sparks.str.len().any():  # a tooltip row only when some unit has two years or more
         joined["tip_series"] = sparks
     notes = map_notes(rv.indicator, view.level, snap.catalogue, view.lang)
-    text = MapText(title(rv), view.lang, rv.indicator, notes)
+    text = MapText(title(rv), view.lang, rv.indicator, notes, atlas.map_approval)
     zones = atlas.zone_overlay(view, list(joined.adcode))
     if rv.style == "symbols":  # circles sized by value over quietly filled units
-        m = build_map(base_fills(joined), None, [], text, atlas.boundaries.neighbours(), atlas.tile_url,
+        base = base_fills(joined)
+        m = build_map(base, None, [], text, atlas.boundaries.neighbours(), atlas.tile_url,
                       atlas.tile_attribution, zones=zones)
-        symbol_map(m, joined, text, rv.indicator.name_en if view.lang == "en" else rv.indicator.name_zh)
+        add_symbols(m, joined, text)
         stable_ids(m)
-        return render_parts(m) | {"title": title(rv)}
+        caption = map_caption(base, None, [], text, zones) | {"legend": symbol_legend(joined, text)}
+        return render_parts(m) | {"title": title(rv), "caption": caption}
     classified, classes, fills = classify_frame(joined, view.scheme, view.k, centre=rv.indicator.centre)
     m = build_map(classified, classes, fills, text, atlas.boundaries.neighbours(), atlas.tile_url,
                   atlas.tile_attribution, zones=zones)
-    return render_parts(m) | {"title": title(rv)}
+    return render_parts(m) | {"title": title(rv), "caption": map_caption(classified, classes, fills, text, zones)}
 
 
 def indicators(atlas: Atlas, snap: Snapshot) -> list[dict[str, Any]]:
@@ -157,7 +160,7 @@ def hides_illustrative(atlas: Atlas, snap: Snapshot, view: MapView) -> bool:
     def count() -> bool:
         codes = atlas.level_adcodes(view.level)
         n = [int((o.illustrative & (o.indicator == view.indicator) & o.adcode.isin(codes)).sum())
-             for o in (atlas.snapshot(snap.version, demo=True).observations, snap.observations)]
+             for o in (atlas.snapshot(snap.version, demo=True, draft=snap.draft).observations, snap.observations)]
         return n[0] > n[1]
 
     return bool(atlas.kept(snap, ("hides", view.indicator, view.level), count))

@@ -7,21 +7,26 @@ import pandas as pd
 
 from layers.core.fmt import esc
 from layers.core.i18n import t
+from layers.core.sources import source_line_html
 from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import view_page
-from layers.render.choropleth import MapText, build_map, classify_frame
+from layers.pages.year_rankings import rankings_by_year
+from layers.render.choropleth import MapText, build_map, classify_frame, map_caption
 from layers.render.folium_text import render_parts
-from layers.render.palettes import NO_DATA_FILL, colours
-from layers.stats.classify import Classes, classify
+from layers.render.palettes import NO_DATA_FILL
+from layers.stats.classify import Classes, classify, classify_around
 from layers.stats.snapshot import Snapshot
 
 
-def fixed_classes(observations: pd.DataFrame, indicator: str, adcodes: set[str], scheme: str, k: int
-                  ) -> Classes | None:
-    """Classes over every year's values of the level, so a colour means the same in every year."""
+def fixed_classes(observations: pd.DataFrame, indicator: str, adcodes: set[str], scheme: str, k: int,
+                  centre: float | None = None) -> Classes | None:
+    """Classes over every year's values of the level, so a colour means the same in every year; split at the
+    indicator's centre (0 for growth, 100 for progress) as on its map."""
     vals = observations[(observations.indicator == indicator) & observations.adcode.isin(adcodes)]["value"]
+    if centre is not None:
+        return classify_around(vals.to_numpy(dtype=float), centre, scheme, k)
     return classify(vals.to_numpy(dtype=float), scheme, k)
 
 
@@ -53,22 +58,27 @@ def timeline(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, object]:
     """
     obs = snap.observations
     rv, frame = frames.frame(atlas, snap, view)
-    classes = fixed_classes(obs, rv.indicator.id, atlas.level_adcodes(view.level), view.scheme, view.k)
-    painted, classes, fills = classify_frame(frame, view.scheme, view.k, classes)
+    centre = rv.indicator.centre
+    classes = fixed_classes(obs, rv.indicator.id, atlas.level_adcodes(view.level), view.scheme, view.k, centre)
+    painted, classes, fills = classify_frame(frame, view.scheme, view.k, classes, centre=centre)
     lang = view.lang
     name = rv.indicator.name_en if lang == "en" else rv.indicator.name_zh
     title = t("map_of", lang, indicator=name, year=f"{rv.years[0]}–{rv.years[-1]}",
               level=t(f"level_{view.level}", lang))
-    m = build_map(painted, classes, fills, MapText(title, lang, rv.indicator), atlas.boundaries.neighbours(),
-                  atlas.tile_url, atlas.tile_attribution, role="timeline")
-    per_year = fills_by_year(obs, rv.indicator.id, list(frame["adcode"]), rv.years, classes,
-                             colours(classes.k) if classes else [])
-    return {"parts": render_parts(m) | {"title": title}, "rv": rv, "classes": classes,
+    text = MapText(title, lang, rv.indicator, approval=atlas.map_approval)
+    m = build_map(painted, classes, fills, text, atlas.boundaries.neighbours(), atlas.tile_url,
+                  atlas.tile_attribution, role="timeline")
+    per_year = fills_by_year(obs, rv.indicator.id, list(frame["adcode"]), rv.years, classes, fills)
+    sources = obs[(obs.indicator == rv.indicator.id) & obs.adcode.isin(set(frame["adcode"]))]["source"]
+    # The slider shows every year: the source line names the sources of all of them.
+    ill = bool(obs.loc[sources.index, "illustrative"].any())
+    cap = map_caption(painted, classes, fills, text) | {"sources": source_line_html(sources.dropna(), lang, ill)}
+    return {"parts": render_parts(m) | {"title": title, "caption": cap}, "rv": rv, "classes": classes,
             "data": {"years": list(rv.years), "year": rv.year, **per_year,
                      "unit": esc(rv.indicator.unit_en if lang == "en" else rv.indicator.unit),
                      "no_data": esc(t("no_data", lang)), "rank_fmt": esc(t("rank_of", lang, rank="{rank}", n="{n}")),
-                     "locale": "en" if lang == "en" else "zh-CN"}}
-
+                     "locale": "en" if lang == "en" else "zh-CN",
+                     "rankings": rankings_by_year(atlas, snap, view, list(rv.years))}}
 
 
 def timeline_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Choropleth building: join values to boundaries, classify, and draw a Folium map with legend and sources."""
+"""Choropleth building: join values to boundaries, classify, draw a Folium map, and write the words around it."""
 
 from __future__ import annotations
 
@@ -14,10 +14,20 @@ from geo.simplify import round_coordinates
 from layers.core.catalogue import Indicator
 from layers.core.fmt import esc, number
 from layers.core.i18n import t
-from layers.render.controls import HtmlControl, LayerRegistry, add_hatch_pattern, stable_ids
+from layers.core.sources import tooltip_source
+from layers.render.control_text import name_controls
+from layers.render.controls import LayerRegistry, stable_ids
 from layers.render.features import feature_collection
-from layers.render.legend import legend_html, title_html
-from layers.render.palettes import DEFAULT_SEQUENTIAL, NO_DATA_FILL, OUTLINE, colours, diverging_colours
+from layers.render.labels import add_labels
+from layers.render.legend import caption
+from layers.render.palettes import (
+    DEFAULT_SEQUENTIAL,
+    NO_DATA_FILL,
+    OUTLINE,
+    colours,
+    diverging_colours,
+    diverging_palette,
+)
 from layers.render.zone_layer import ZoneOverlay
 from layers.stats.classify import Classes, classify, classify_around
 
@@ -40,15 +50,16 @@ def join_values(units: gpd.GeoDataFrame, observations: pd.DataFrame, indicator: 
 def classify_frame(frame: gpd.GeoDataFrame, scheme: str, k: int, classes: Classes | None = None,
                    palette: str = DEFAULT_SEQUENTIAL,
                    centre: float | None = None) -> tuple[gpd.GeoDataFrame, Classes | None, list[str]]:
-    """Add class index and fill colour; no-data units get the hatch fill.
+    """Add class index and fill colour; no-data units get the flat no-data grey.
 
-    Given classes (shared by several maps, or fixed across years) are used as they are; a centre (such as
-    100 = on track) gives diverging classes split at the centre.
+    Given classes (shared by several maps, or fixed across years) are used as they are; a centre (100 = on
+    track, 0 = no growth) gives diverging classes split at the centre, dark at both extremes.
     """
     values = frame["value"].to_numpy()
     if centre is not None:
         classes = classes if classes is not None else classify_around(values, centre, scheme, k)
-        fills = diverging_colours(classes.n_below, classes.k - classes.n_below) if classes else []
+        fills = (diverging_colours(classes.n_below, classes.k - classes.n_below, diverging_palette(centre))
+                 if classes else [])
     else:
         classes = classes if classes is not None else classify(values, scheme, k)
         fills = colours(classes.k, palette) if classes else []
@@ -67,10 +78,11 @@ class MapText:
     lang: str
     indicator: Indicator
     notes: list[str] = field(default_factory=list)
+    approval: str = ""  # the map approval number (审图号); empty: the map says it is schematic
 
 
 def tooltip_properties(frame: gpd.GeoDataFrame, text: MapText) -> pd.DataFrame:
-    """Escaped strings for the tooltip: Folium's GeoJsonTooltip inserts them as raw HTML."""
+    """Escaped strings for the tooltip: Folium's GeoJsonTooltip inserts them as raw HTML; sources in words."""
     n = int(frame["value"].notna().sum())
     lang = text.lang
     unit = text.indicator.unit_en if lang == "en" else text.indicator.unit
@@ -86,7 +98,7 @@ def tooltip_properties(frame: gpd.GeoDataFrame, text: MapText) -> pd.DataFrame:
             "tip_name": f"{esc(name)} <small>{esc(alt)}</small>",
             "tip_value": esc(value),
             "tip_rank": esc(t("rank_of", lang, rank=int(r), n=n)) if has else "—",
-            "tip_source": esc(src) if has else "—",
+            "tip_source": esc(tooltip_source(src, lang)) if has else "—",
         })
     return pd.DataFrame(rows, index=frame.index)
 
@@ -97,12 +109,14 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
               zones: ZoneOverlay | None = None) -> folium.Map:
     """A Folium map from a classified frame: no tiles unless a URL is given, vendored Leaflet, SVG paths.
 
+    Nothing is written on the map itself: title, legend and sources go around it (map_caption). Leaflet's own
+    controls sit where Gansu's outline leaves room: zoom and layers top right, the scale bottom left.
     id_prefix keeps element ids unique when several maps share a page; role names the map to static/js;
-    zones, when given, are drawn over the choropleth and named in its tooltip.
+    zones, when given, are drawn over the choropleth as outlines and named in its tooltip.
     """
     minx, miny, maxx, maxy = frame.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-                   control_scale=True, zoom_snap=0.25, min_zoom=4, max_zoom=12)
+                   control_scale=True, zoom_snap=0.1, min_zoom=4, max_zoom=12, zoom_control="topright")
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS), ("ipmap_css", MAP_CSS)]
     if tile_url:
@@ -110,9 +124,8 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
     if neighbours is not None and len(neighbours):
         folium.GeoJson(
             neighbour_features(neighbours), name="neighbours", interactive=False, control=False,
-            style_function=lambda _f: {"fillColor": "#e4e4e0", "color": "#c4c4c0", "weight": 0.8, "fillOpacity": 1},
+            style_function=lambda _f: {"fillColor": "#ebebe7", "color": "#c4c4c0", "weight": 0.8, "fillOpacity": 1},
         ).add_to(m)
-    add_hatch_pattern(m)
     props = tooltip_properties(frame, text)
     extra = [c for c in ("tip_change", "tip_series") if c in frame.columns]  # pre-escaped HTML/SVG
     if zones is not None:
@@ -136,22 +149,23 @@ def build_map(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str]
         smooth_factor=0.5,
     ).add_to(m)
     LayerRegistry(layer, role).add_to(m)  # type: ignore[arg-type]  # folium: add_to returns Element
+    add_labels(m, frame, text.lang)
     if zones is not None:
-        zones.add_to(m)
+        zones.add_to(m, key=False)
         folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    illustrative = bool(frame["illustrative"].any())
-    sources = sorted(set(frame["source"].dropna()))
-    HtmlControl(title_html(text.title, sources, text.lang, illustrative, text.notes), "topleft",
-                "ipmap-titlebox").add_to(m)
-    names = frame["name_en"] if text.lang == "en" else frame["name_zh"]
-    missing = list(names[frame["value"].isna()])
-    HtmlControl(legend_html(classes, fills, text.indicator, text.lang, missing, illustrative), "bottomleft",
-                "ipmap-legend").add_to(m)
-    if illustrative:
-        HtmlControl(esc(t("illustrative", text.lang)), "topright", "ipmap-watermark").add_to(m)
+    name_controls(m, text.lang)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     stable_ids(m, id_prefix)
     return m
+
+
+def map_caption(frame: gpd.GeoDataFrame, classes: Classes | None, fills: list[str], text: MapText,
+                zones: ZoneOverlay | None = None) -> dict[str, str]:
+    """The words around a map (layers.legend.caption): title, definition, legend, zone key, sources, boundaries."""
+    names = frame["name_en"] if text.lang == "en" else frame["name_zh"]
+    return caption(text.title, text.indicator, text.lang, classes, fills, list(names[frame["value"].isna()]),
+                   frame["source"].dropna(), bool(frame["illustrative"].any()), text.notes,
+                   zones.key if zones is not None else "", text.approval)
 
 
 _NEIGHBOURS_LOCK = threading.Lock()

@@ -1,11 +1,11 @@
-"""Folium elements of our own: HTML boxes placed as Leaflet controls, and the no-data hatch pattern."""
+"""Folium elements of our own: HTML boxes placed as Leaflet controls (locator maps), stable ids, the map registry."""
 
 from __future__ import annotations
 
 import itertools
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from jinja2 import Template
 
 
@@ -37,19 +37,6 @@ class HtmlControl(MacroElement):
         super().__init__()
         self._name = "HtmlControl"
         self.content, self.position, self.css_class = content, position, css_class
-
-
-HATCH_SVG = (
-    '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
-    '<pattern id="ipmap-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">'
-    '<rect width="6" height="6" fill="#eeeeee"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9e9e9e" stroke-width="2"/>'
-    "</pattern></defs></svg>"
-)
-
-
-def add_hatch_pattern(m: folium.Map) -> None:
-    """Define the SVG pattern that no-data units are filled with (fillColor: url(#ipmap-hatch))."""
-    m.get_root().html.add_child(Element(HATCH_SVG), name="ipmap_hatch")  # type: ignore[attr-defined]
 
 
 def stable_ids(m: folium.Map, prefix: str = "") -> None:

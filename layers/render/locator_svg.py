@@ -86,7 +86,10 @@ class SvgLocator:
         return x0 <= x + w and x1 >= x and y0 <= y + h and y1 >= y
 
     def render(self, highlight: set[str], focus: str, title: str, lang: str, lang_q: str = "") -> str:
-        """The locator: counties (linked to their pages, out of the tab order), the highlighted ones in orange."""
+        """The locator: counties (linked to their pages, out of the tab order), the highlighted ones in orange.
+
+        A group, not an image: an image role may not hold links (axe: nested-interactive).
+        """
         parts = []
         for a, d in self.counties.items():
             if not self._visible(a, focus):
@@ -96,7 +99,7 @@ class SvgLocator:
             parts.append(f'<a href="/regions/{a}{lang_q}" tabindex="-1"><path class="county{lit}" d="{d}">'
                          f"<title>{esc(en if lang == 'en' else zh)}</title></path></a>")
         prefs = "".join(f'<path d="{d}"/>' for a, d in self.prefectures.items() if self._visible(a, focus))
-        return (f'<svg class="locator" viewBox="{self.view_box(focus)}" role="img" aria-label="{esc(title)}" '
+        return (f'<svg class="locator" viewBox="{self.view_box(focus)}" role="group" aria-label="{esc(title)}" '
                 f'preserveAspectRatio="xMidYMid meet"><title>{esc(title)}</title>'
                 f'<g fill-rule="evenodd">{"".join(parts)}</g><g class="prefectures">{prefs}</g>'
                 f'<path class="province" d="{self.outline}"/></svg>')

@@ -1,10 +1,10 @@
-"""Several maps on one page (compare): one <head> for all, the shared hatch pattern defined once."""
+"""Several maps on one page (compare): one <head> for all, the shared zone patterns defined once."""
 
 from __future__ import annotations
 
 import re
 
-from layers.render.controls import HATCH_SVG
+from layers.render.zone_layer import PATTERNS_SVG
 
 
 def merge_heads(heads: list[str]) -> str:
@@ -14,5 +14,5 @@ def merge_heads(heads: list[str]) -> str:
 
 
 def merge_bodies(bodies: list[str]) -> list[str]:
-    """The maps' bodies with the shared hatch pattern defined once (its id must be unique on the page)."""
-    return [bodies[0], *(b.replace(HATCH_SVG, "") for b in bodies[1:])]
+    """The maps' bodies with the shared zone patterns defined once (their ids must be unique on the page)."""
+    return [bodies[0], *(b.replace(PATTERNS_SVG, "") for b in bodies[1:])]

@@ -16,7 +16,6 @@ from matplotlib.patches import Patch
 from layers.core.i18n import t
 from layers.render.image import (
     BASE_DPI,
-    HATCH_EDGE,
     ExportOptions,
     Format,
     cjk_family,
@@ -71,11 +70,11 @@ def grid(n: int, width: float, height: float, aspect: float) -> tuple[int, int]:
 
 
 def draw_panel(ax: Axes, panel: Panel, size: float, bounds: tuple[float, float, float, float]) -> None:
-    """One year: units filled by the shared classes, no data hatched, thin outlines, the year above it."""
+    """One year: units filled by the shared classes, no data flat grey, thin outlines, the year above it."""
     units = projected(panel.frame)
     missing = units["fill"] == NO_DATA_FILL
     if missing.any():
-        units[missing].plot(ax=ax, facecolor="#eeeeee", edgecolor=HATCH_EDGE, hatch="////", linewidth=0)
+        units[missing].plot(ax=ax, color=NO_DATA_FILL, linewidth=0)  # flat grey, as on the live map
     if (~missing).any():
         units[~missing].plot(ax=ax, color=list(units.loc[~missing, "fill"]), linewidth=0)
     units.boundary.plot(ax=ax, color=OUTLINE, linewidth=0.25)
@@ -95,7 +94,7 @@ def legend_handles(data: Multiples) -> list[Patch]:
         handles = [Patch(facecolor=f, edgecolor="#777777", linewidth=0.5, label=lab)
                    for f, lab in zip(data.fills, class_labels(data.classes), strict=True)]
     if any((p.frame["fill"] == NO_DATA_FILL).any() for p in data.panels):
-        handles.append(Patch(facecolor=NO_DATA_SWATCH, edgecolor=HATCH_EDGE, hatch="////",
+        handles.append(Patch(facecolor=NO_DATA_SWATCH, edgecolor="#777777", linewidth=0.5,
                              label=t("no_data", data.lang)))
     return handles
 

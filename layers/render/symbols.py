@@ -25,6 +25,7 @@ from layers.core.fmt import esc, number
 from layers.core.i18n import t
 from layers.render.choropleth import MapText
 from layers.render.image import cjk_family
+from layers.render.legend import legend_html
 from layers.render.palettes import NO_DATA_FILL
 
 FILL = "#2c7fb8"
@@ -83,19 +84,6 @@ def legend_svg(top: float, unit: str, max_radius: float = MAX_RADIUS) -> str:
                    f"{esc(number(v))}</text>")
     out.append("</svg>")
     return "".join(out)
-
-
-def legend_html(top: float, unit: str, lang: str, illustrative: bool, missing: list[str], title: str) -> str:
-    """The symbol map's legend box: the indicator, nested circles, what the areas mean, no data, the flag."""
-    rows = [f'<div class="ipmap-legend-title">{esc(title)}<span class="ipmap-unit">（{esc(unit)}）</span></div>',
-            legend_svg(top, unit), f'<div class="ipmap-symbols-note">{esc(t("symbols_note", lang))}</div>']
-    if missing:
-        named = "、".join(missing) if len(missing) <= 6 else str(len(missing))
-        rows.append(f'<div class="ipmap-legend-row"><i class="ipmap-nodata"></i>{esc(t("no_data", lang))} '
-                    f"({esc(named)})</div>")
-    if illustrative:
-        rows.append(f'<div class="ipmap-illustrative">⚠ {esc(t("illustrative", lang))}</div>')
-    return "".join(rows)
 
 
 def points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -180,19 +168,17 @@ class FocusableSymbols(MacroElement):
         self.layer = layer
 
 
-def symbol_map(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText, title: str) -> folium.Map:
-    """Turn a map drawn from base_fills(frame) into the symbol map: circles over it, and its legend box showing
-    nested circles instead of colour classes."""
+def symbol_legend(frame: gpd.GeoDataFrame, text: MapText) -> str:
+    """The symbol map's key for the caption: the unit, nested circles of round values on the map's scale, what the
+    areas mean, and no data (layers.render.legend's rows, without colour classes)."""
     lang = text.lang
     unit = text.indicator.unit_en if lang == "en" else text.indicator.unit
     names = frame["name_en"] if lang == "en" else frame["name_zh"]
     top = float(frame["value"].max()) if frame["value"].notna().any() else 0.0
-    box = legend_html(top, unit, lang, bool(frame["illustrative"].any()), list(names[frame["value"].isna()]), title)
-    for child in m._children.values():
-        if getattr(child, "css_class", "") == "ipmap-legend":
-            child.content = box  # type: ignore[attr-defined]
-    add_symbols(m, frame, text)
-    return m
+    rows = legend_html(None, [], text.indicator, lang, list(names[frame["value"].isna()]), False)
+    cut = rows.index("</div>") + len("</div>")  # after the unit line
+    circles = legend_svg(top, unit) + f'<div class="ipmap-symbols-note">{esc(t("symbols_note", lang))}</div>'
+    return rows[:cut] + circles + rows[cut:]
 
 
 def add_symbols(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText,

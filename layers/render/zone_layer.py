@@ -1,4 +1,4 @@
-"""The zone overlay drawn over any map: hatched fills and haloed dashed outlines, a key, and tooltip labels."""
+"""The zone overlay drawn over any map: thin haloed outlines (hatching on demand), a key, and tooltip labels."""
 
 from __future__ import annotations
 
@@ -28,18 +28,20 @@ class ZoneStyle:
     dash: str | None
 
 
+# Outlines tell the types apart by their dashes; the hatch patterns show only when the reader asks for them.
 STYLES: dict[str, ZoneStyle] = {
     "reform_zone": ZoneStyle("diag45", "12 6"),
     "new_area": ZoneStyle("dots", "3 5"),
-    "demonstration_zone": ZoneStyle("diag135", "8 5"),
+    "demonstration_zone": ZoneStyle("diag135", "8 4 2 4"),
     "cultural_zone": ZoneStyle("horizontal", "2 4"),
     "provincial_platform": ZoneStyle("horizontal", "2 4"),
     "ip_province": ZoneStyle("vertical", None),  # province-wide: listed, never drawn
     "ip_city": ZoneStyle("vertical", None),
-    "ip_county": ZoneStyle("horizontal", None),
-    "gi_zone": ZoneStyle("grid", None),
-    "ip_park": ZoneStyle("grid", None),
+    "ip_county": ZoneStyle("horizontal", "6 3"),
+    "gi_zone": ZoneStyle("grid", "1 3 1 3 7 3"),
+    "ip_park": ZoneStyle("grid", "10 3 2 3"),
 }
+LINE_WEIGHT, HALO_WEIGHT = 1.4, 3.4
 
 
 def _line(x1: float, y1: float, x2: float, y2: float) -> str:
@@ -72,13 +74,13 @@ def add_zone_patterns(m: folium.Map) -> None:
 
 
 def swatch(zone_type: str) -> str:
-    """A small legend swatch: the type's hatch inside its outline."""
+    """A small key swatch: the type's outline as drawn, and its hatch when hatching is on."""
     st = STYLES[zone_type]
     dash = f' stroke-dasharray="{st.dash.replace(" ", ",")}"' if st.dash else ""
-    return ('<svg class="ipmap-zone-swatch" width="24" height="14" aria-hidden="true" focusable="false">'
-            '<rect x="1" y="1" width="22" height="12" fill="#d9d9d9"/>'
-            f'<rect x="1" y="1" width="22" height="12" fill="url(#ipmap-zone-{st.pattern})" stroke="{INK}"'
-            f' stroke-width="1.6"{dash}/></svg>')
+    return ('<svg class="ipmap-zone-swatch" width="28" height="14" aria-hidden="true" focusable="false">'
+            '<rect x="1" y="1" width="26" height="12" fill="#e9e9e9"/>'
+            f'<rect class="ipmap-zone" x="1" y="1" width="26" height="12" fill="url(#ipmap-zone-{st.pattern})"'
+            f' fill-opacity="0" stroke="{INK}" stroke-width="{LINE_WEIGHT}"{dash}/></svg>')
 
 
 def relation_label(zone: Zone, relation: str, lang: str) -> str:
@@ -100,7 +102,8 @@ def zone_labels(zones: list[Zone], adcodes: list[str], units: Units, lang: str) 
 
 
 def key_html(zones: list[Zone], all_zones: list[Zone], year: int | None, lang: str) -> str:
-    """The zone key: one row per drawn type with its swatch, the as-of year, and what is not drawn."""
+    """The zone key, folded: one row per drawn type with its outline, the as-of year, a hatching switch, and what
+    is not drawn."""
     shown = drawable(zones)
     types = [ty for ty in ZONE_TYPES if any(z.type == ty for z in shown)]
     when = t("zones_as_of", lang, year=year) if year is not None else t("zones_any_year", lang)
@@ -119,7 +122,9 @@ def key_html(zones: list[Zone], all_zones: list[Zone], year: int | None, lang: s
     notes_html = "".join(f"<div class='ipmap-source'>{esc(n)}</div>" for n in notes)
     link = (f'<div class="ipmap-source"><a href="/zones?lang={esc(lang)}" target="_top">'
             f'{esc(t("zones_list_link", lang))}</a></div>')
-    return f'<details class="ipmap-zonekey-details" data-open-wide>{"".join(rows)}{notes_html}{link}</details>'
+    hatch = (f'<label class="ipmap-hatch-toggle"><input type="checkbox" data-zone-hatch> '
+             f'{esc(t("hatch_zones", lang))}</label>') if types else ""
+    return f'<details class="ipmap-zonekey-details">{"".join(rows)}{hatch}{notes_html}{link}</details>'
 
 
 @dataclass
@@ -141,19 +146,24 @@ class ZoneOverlay:
                 out[ty] = feature_collection(sub[["id", "geometry"]])
         return out
 
-    def add_to(self, m: folium.Map) -> None:
-        """One toggleable group per zone type: a white halo, then the hatch with a dark dashed outline; inert."""
+    def add_to(self, m: folium.Map, key: bool = True) -> None:
+        """One toggleable group per zone type: a white halo under a thin dark (dashed) outline; inert.
+
+        The hatch fill is there but transparent (class ipmap-zone): the key's switch shows it with CSS. With
+        key, the key is placed on the map as a control (locator maps); a map page places it below the map.
+        """
         add_zone_patterns(m)
         for ty, data in self.collections.items():
             st = STYLES[ty]
             group = folium.FeatureGroup(name=esc(t("zone_type_" + ty, self.lang)), overlay=True, show=True)
             folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f: {
-                "color": HALO, "weight": 5, "opacity": 0.9, "fill": False}).add_to(group)
+                "color": HALO, "weight": HALO_WEIGHT, "opacity": 0.75, "fill": False}).add_to(group)
             folium.GeoJson(data, interactive=False, control=False, style_function=lambda _f, p=st.pattern, d=st.dash: {
-                "fillColor": f"url(#ipmap-zone-{p})", "fillOpacity": 1, "color": INK, "weight": 2.2, "opacity": 1,
-                "dashArray": d}).add_to(group)
+                "fillColor": f"url(#ipmap-zone-{p})", "fillOpacity": 0, "className": "ipmap-zone", "color": INK,
+                "weight": LINE_WEIGHT, "opacity": 1, "dashArray": d}).add_to(group)
             group.add_to(m)
-        HtmlControl(self.key, "bottomright", "ipmap-zonekey").add_to(m)
+        if key:
+            HtmlControl(self.key, "bottomright", "ipmap-zonekey").add_to(m)
 
 
 def build_overlay(book: ZoneBook, year: int | None, counties: gpd.GeoDataFrame, units: Units,

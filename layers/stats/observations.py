@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from layers.core.sources import COMPUTED  # the source-text vocabulary lives in core; re-exported here
+
 PROVINCE = "620000"
 OBS_COLUMNS = ["adcode", "indicator", "year", "value", "unit", "period", "qualifier", "note", "source",
                "illustrative", "dataset_id", "derivation"]
@@ -57,9 +59,6 @@ def as_observations(df: pd.DataFrame) -> pd.DataFrame:
     if "derivation" not in out:
         out["derivation"] = ""
     return out.reindex(columns=OBS_COLUMNS)
-
-
-COMPUTED = "计算 computed: "
 
 
 def cite(sources: pd.Series | list[str]) -> str:

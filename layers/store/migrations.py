@@ -93,9 +93,65 @@ CREATE INDEX IF NOT EXISTS publications_dataset ON publications (dataset_id, seq
 INSERT INTO publications (seq, dataset_id, action, at) SELECT id, id, 'publish', created_at FROM datasets
 """
 
+# Accounts: named users with a role, their API tokens (only a hash kept), sign-in sessions (only a hash of the
+# session id kept), the audit trail (which also holds sign-in failures, so lockouts are shared by every instance),
+# uploads checked but not yet committed, and the secret that signs session cookies when none is configured.
+# "INTEGER PRIMARY KEY AUTOINCREMENT" and BLOB become an identity column and BYTEA on PostgreSQL (pg_schema).
+V3_ACCOUNTS = """
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    password_changed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    label TEXT NOT NULL DEFAULT '',
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '',
+    ip TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_action ON audit (action, subject, at);
+CREATE INDEX IF NOT EXISTS audit_ip ON audit (action, ip, at);
+CREATE TABLE IF NOT EXISTS staged_uploads (
+    id TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    data BLOB NOT NULL,
+    options TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS app_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "datasets, observations and targets as release 0.1.0 made them", V1_TABLES),
     Migration(2, "publications: the data version counts publications, not dataset ids", V2_PUBLICATIONS),
+    Migration(3, "accounts: users, API tokens, sessions, audit, staged uploads", V3_ACCOUNTS),
 )
 
 

@@ -6,15 +6,16 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel
 
-from layers.core.errors import StoreSchemaError
+from layers.core.errors import DatasetStateError, NotFoundError, StoreSchemaError
 from layers.store import migrations
 
 TABLES = ("datasets", "observations", "targets")
@@ -22,10 +23,13 @@ OBSERVATION_COLUMNS = ["adcode", "indicator", "year", "value", "unit", "period",
 TARGET_COLUMNS = ["plan_id", "adcode", "indicator", "year", "value", "value_max", "kind", "comparator", "section",
                   "quote", "source"]
 # Datasets in force at data version :version: those whose last publication action up to it is a publish (a
-# dataset never published, or retracted since, is not).
+# dataset never published, or retracted since, is not). A preview reads the same version with dataset :draft as if
+# published once more on top of it, or with dataset :exclude left out (what a retraction would leave); 0 is none.
 _PUBLISHED = """
 WITH last AS (SELECT dataset_id, MAX(seq) AS seq FROM publications WHERE seq <= :version GROUP BY dataset_id),
-pub AS (SELECT l.dataset_id, l.seq FROM last l JOIN publications p ON p.seq = l.seq WHERE p.action = 'publish')
+held AS (SELECT l.dataset_id, l.seq FROM last l JOIN publications p ON p.seq = l.seq WHERE p.action = 'publish'),
+pub AS (SELECT dataset_id, seq FROM held WHERE dataset_id <> :draft AND dataset_id <> :exclude
+        UNION ALL SELECT CAST(:draft AS INTEGER), CAST(:version AS INTEGER) + 1 WHERE CAST(:draft AS INTEGER) > 0)
 """
 # For each (adcode, indicator, year) the value of the dataset published last wins.
 _CURRENT = _PUBLISHED + """, ranked AS (
@@ -41,9 +45,32 @@ _TARGETS = _PUBLISHED + (f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets"
                           " WHERE dataset_id IN (SELECT dataset_id FROM pub)")
 _NEWEST = "SELECT COALESCE(MAX(seq), 0) FROM publications"
 _PUBLISH = ("INSERT INTO publications (seq, dataset_id, action, at) "
-            "SELECT COALESCE(MAX(seq), 0) + 1, :dataset_id, 'publish', :at FROM publications")
-_DATASETS = ("SELECT d.*, (SELECT MIN(p.seq) FROM publications p WHERE p.dataset_id = d.id AND p.action = 'publish')"
-             " AS version FROM datasets d ORDER BY d.id")
+            "SELECT COALESCE(MAX(seq), 0) + 1, :dataset_id, :action, :at FROM publications")
+# A dataset's state is its last publication action: none (a draft), publish (published) or retract (retracted).
+_DATASET_COLUMNS = (
+    "SELECT d.*, (SELECT MIN(p.seq) FROM publications p WHERE p.dataset_id = d.id AND p.action = 'publish')"
+    " AS version, COALESCE((SELECT CASE p.action WHEN 'publish' THEN 'published' ELSE 'retracted' END"
+    " FROM publications p WHERE p.dataset_id = d.id ORDER BY p.seq DESC LIMIT 1), 'draft') AS state FROM datasets d")
+_DATASETS = _DATASET_COLUMNS + " ORDER BY d.id"
+_DATASET = _DATASET_COLUMNS + " WHERE d.id = :id"
+_LAST_ACTION = ("SELECT (SELECT COUNT(*) FROM datasets WHERE id = :id),"
+                " (SELECT action FROM publications WHERE dataset_id = :id ORDER BY seq DESC LIMIT 1)")
+
+
+def reading(version: int, draft: int | None = None, exclude: int | None = None) -> dict[str, int]:
+    """The parameters of _CURRENT and _TARGETS: a version, read with a draft on top or a dataset left out."""
+    return {"version": version, "draft": draft or 0, "exclude": exclude or 0}
+
+
+def check_transition(dataset_id: int, found: int, last: str | None, action: str) -> None:
+    """Refuse a publish of a published dataset or a retract of one not published (or of no dataset at all)."""
+    if not found:
+        raise NotFoundError("dataset", dataset_id)
+    if action == "publish" and last == "publish":
+        raise DatasetStateError(f"dataset {dataset_id} is already published")
+    if action == "retract" and last != "publish":
+        raise DatasetStateError(f"dataset {dataset_id} is {'a draft' if last is None else 'retracted'}: "
+                                "only a published dataset can be retracted")
 
 
 class DatasetMeta(BaseModel):
@@ -158,8 +185,10 @@ class Store:
         self.init()
         return kept
 
-    def add_dataset(self, meta: DatasetMeta, observations: pd.DataFrame, targets: pd.DataFrame | None = None) -> int:
-        """Write one dataset version in a single transaction: all rows land, or none do."""
+    def add_dataset(self, meta: DatasetMeta, observations: pd.DataFrame, targets: pd.DataFrame | None = None,
+                    publish: bool = True) -> int:
+        """Write one dataset in a single transaction (all rows land, or none do), published as the next data
+        version unless `publish` is false (a draft: no version changes, nothing public reads it)."""
         obs = observations.reindex(columns=OBSERVATION_COLUMNS)
         for col, default in (("period", ""), ("qualifier", "="), ("note", "")):
             obs[col] = obs[col].astype(object).where(obs[col].notna(), default)
@@ -181,7 +210,8 @@ class Store:
                     f" VALUES (?, {', '.join('?' * len(OBSERVATION_COLUMNS))})",
                     ((dataset_id, *plain_row(row)) for row in obs.itertuples(index=False)),
                 )
-                db.execute(_PUBLISH, {"dataset_id": dataset_id, "at": now})
+                if publish:
+                    db.execute(_PUBLISH, {"dataset_id": dataset_id, "action": "publish", "at": now})
                 if tgt is not None and len(tgt):
                     db.executemany(
                         f"INSERT OR REPLACE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
@@ -193,6 +223,38 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
         return dataset_id
+
+    def publish(self, dataset_id: int) -> int:
+        """Publish a draft (or a retracted dataset again): it becomes the newest data version, which is returned."""
+        return self._record(dataset_id, "publish")
+
+    def retract(self, dataset_id: int) -> int:
+        """Retract a published dataset: its values stop counting from the new data version (returned); earlier
+        data stands again where it had been replaced. Nothing is deleted."""
+        return self._record(dataset_id, "retract")
+
+    def _record(self, dataset_id: int, action: str) -> int:
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                found, last = db.execute(_LAST_ACTION, {"id": dataset_id}).fetchone()
+                check_transition(dataset_id, found, last, action)
+                db.execute(_PUBLISH, {"dataset_id": dataset_id, "action": action,
+                                      "at": datetime.now(UTC).isoformat(timespec="seconds")})
+                version = int(db.execute(_NEWEST).fetchone()[0])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return version
+
+    def rows(self, sql: str, params: Mapping[str, object] | None = None) -> list[tuple[Any, ...]]:
+        """One statement (SQLite dialect, :name parameters) in its own transaction; its rows (SELECT or RETURNING).
+
+        What the accounts, sessions and audit (layers/store/accounts.py) are written on, for both backends.
+        """
+        with self.connect() as db:
+            return db.execute(sql, dict(params or {})).fetchall()
 
     def version(self) -> int:
         """The newest data version: how many publications there have been (every import is one), part of every
@@ -214,9 +276,9 @@ class Store:
 
     def dataset(self, dataset_id: int) -> dict[str, object] | None:
         """One dataset's provenance, or None."""
-        df = self.datasets()
-        rows = df[df.id == dataset_id]
-        return {str(k): v for k, v in rows.iloc[0].items()} if len(rows) else None
+        with self.connect() as db:
+            df = pd.read_sql_query(_DATASET, db, params={"id": dataset_id})
+        return {str(k): v for k, v in df.iloc[0].items()} if len(df) else None
 
     def dataset_observations(self, dataset_id: int) -> pd.DataFrame:
         """The rows one dataset wrote, as it wrote them (later versions may have replaced some)."""
@@ -225,19 +287,21 @@ class Store:
                 f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE dataset_id = ?"
                 " ORDER BY indicator, year, adcode", db, params=(dataset_id,))
 
-    def observations(self, version: int | None = None) -> pd.DataFrame:
-        """The observations in force at a data version (default: the newest)."""
+    def observations(self, version: int | None = None, draft: int | None = None,
+                     exclude: int | None = None) -> pd.DataFrame:
+        """The observations in force at a data version (default: the newest); with `draft`, as if that dataset were
+        published on top of it; with `exclude`, as if that one were retracted."""
         with self.connect() as db:
             v = version if version is not None else self.version()
-            df = pd.read_sql_query(_CURRENT, db, params={"version": v})
+            df = pd.read_sql_query(_CURRENT, db, params=reading(v, draft, exclude))
         df["illustrative"] = df["illustrative"].astype(bool)
         return df
 
-    def targets(self, version: int | None = None) -> pd.DataFrame:
-        """The plan targets in force at a data version (default: the newest)."""
+    def targets(self, version: int | None = None, draft: int | None = None) -> pd.DataFrame:
+        """The plan targets in force at a data version (default: the newest), with `draft` as if published."""
         with self.connect() as db:
             v = version if version is not None else self.version()
-            return pd.read_sql_query(_TARGETS, db, params={"version": v})
+            return pd.read_sql_query(_TARGETS, db, params=reading(v, draft))
 
     @contextmanager
     def lock(self) -> Iterator[None]:

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from layers.core.view import MapView
 from layers.pages import api, frames
 from server.caching import cached, cached_json
-from server.deps import AtlasDep, VersionQ, snapshot_of
+from server.deps import AtlasDep, DraftQ, VersionQ, snapshot_of
 from server.schemas import Health, IndicatorOut, Region, RegionDetail, Values
 
 router = APIRouter()
@@ -42,16 +42,16 @@ def regions(request: Request, atlas: AtlasDep,
 
 
 @router.get("/api/regions/{adcode}", response_model=RegionDetail, tags=["regions"])
-def region(request: Request, atlas: AtlasDep, adcode: str, version: VersionQ = None) -> Response:
+def region(request: Request, atlas: AtlasDep, adcode: str, version: VersionQ = None, draft: DraftQ = None) -> Response:
     """One region: name, level, parent, children and every value it has, each with its source."""
-    snap = snapshot_of(atlas, version)
+    snap = snapshot_of(atlas, version, draft=draft)
     return cached_json(request, api.region(snap, adcode))
 
 
 @router.get("/api/indicators", response_model=list[IndicatorOut], tags=["indicators"])
-def indicators(request: Request, atlas: AtlasDep, version: VersionQ = None) -> Response:
+def indicators(request: Request, atlas: AtlasDep, version: VersionQ = None, draft: DraftQ = None) -> Response:
     """The indicator catalogue with the years available at each level."""
-    snap = snapshot_of(atlas, version)
+    snap = snapshot_of(atlas, version, draft=draft)
     return cached_json(request, frames.indicators(atlas, snap))
 
 
@@ -61,6 +61,7 @@ def values(request: Request, atlas: AtlasDep,
            level: Literal["prefecture", "county"] = Query("county"),
            year: int | None = Query(None, description="Year; omitted: latest of the years with most units"),
            version: VersionQ = None,
+           draft: DraftQ = None,
            demo: bool = Query(False, description="Include the illustrative demonstration values even where real ones "
                                                  "exist for the indicator and level (each value says its provenance)"),
            ) -> Response:
@@ -70,7 +71,7 @@ def values(request: Request, atlas: AtlasDep,
     that version; each value's note names its inputs.
     """
     view = MapView(indicator=indicator, level=level, year=year, version=version, demo=demo)
-    snap = snapshot_of(atlas, version, demo)
+    snap = snapshot_of(atlas, version, demo, draft)
     return cached_json(request, api.values(atlas, snap, view))
 
 

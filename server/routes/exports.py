@@ -15,7 +15,7 @@ from layers.pages.exports import view_file
 from layers.pages.multiples import multiples_file
 from layers.render.image import ExportOptions
 from server.caching import cached
-from server.deps import AtlasDep, ViewDep, snapshot_of
+from server.deps import AtlasDep, DraftQ, ViewDep, snapshot_of
 
 router = APIRouter(tags=["export"])
 YearsQ = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{4})?$", description="A range of years (2016-2023): "
@@ -35,13 +35,13 @@ def download(request: Request, body: bytes, fmt: str, view: MapView, stem: str =
 
 @router.get("/export.{fmt}", responses={200: {"content": {m: {} for m in MEDIA.values()}}})
 def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", "csv", "xlsx"], view: ViewDep,
-           opts: Annotated[ExportOptions, Query()], years: YearsQ = None) -> Response:
+           opts: Annotated[ExportOptions, Query()], draft: DraftQ, years: YearsQ = None) -> Response:
     """The view as an image (same classes and colours as the live map) or its values as a table.
 
     PNG is width*scale by height*scale pixels; SVG and PDF are width/100 by height/100 inches. With `years`, the
     image is small multiples: one small map per year of the range, one classification and legend for all.
     """
-    snap = snapshot_of(atlas, view.version, view.demo)
+    snap = snapshot_of(atlas, view.version, view.demo, draft)
     if years is not None:
         if fmt == "csv" or fmt == "xlsx":
             raise UnknownParameterError("years", f"{years} with .{fmt}", ["png", "svg", "pdf"])
@@ -51,7 +51,7 @@ def export(request: Request, atlas: AtlasDep, fmt: Literal["png", "svg", "pdf", 
 
 
 @router.get("/briefing.pdf", responses={200: {"content": {"application/pdf": {}}}})
-def briefing(request: Request, atlas: AtlasDep, view: ViewDep) -> Response:
+def briefing(request: Request, atlas: AtlasDep, view: ViewDep, draft: DraftQ) -> Response:
     """The briefing as an A4 PDF: map, ranking, key figures against the plan, sources (page 2: full ranking)."""
-    snap = snapshot_of(atlas, view.version, view.demo)
+    snap = snapshot_of(atlas, view.version, view.demo, draft)
     return download(request, briefing_file(atlas, snap, view), "pdf", view, "gansu-ipmap-briefing")

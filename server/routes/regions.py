@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from layers.pages import public
-from server.deps import AtlasDep, VersionQ, snapshot_of
+from server.deps import AtlasDep, DraftQ, VersionQ, snapshot_of
 from server.templating import page_context, render
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +23,7 @@ def regions_page(request: Request, atlas: AtlasDep, lang: Lang = Query("zh")) ->
 
 @router.get("/regions/{adcode}")
 def region_page(request: Request, atlas: AtlasDep, adcode: str, lang: Lang = Query("zh"),
-                version: VersionQ = None) -> Response:
+                version: VersionQ = None, draft: DraftQ = None) -> Response:
     """One region: location map, values with sources and ranks, zones, parent and children."""
-    snap = snapshot_of(atlas, version)
+    snap = snapshot_of(atlas, version, draft=draft)
     return render(request, "region.html", page_context(request, lang, **public.region_page(atlas, snap, adcode, lang)))

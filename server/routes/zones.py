@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from layers.core.view import MapView, OptionalYear
 from layers.pages import public
 from server.caching import cached_json
-from server.deps import AtlasDep, VersionQ, snapshot_of
+from server.deps import AtlasDep, DraftQ, VersionQ, snapshot_of
 from server.schemas import ZoneDetail, ZoneOut
 from server.templating import page_context, render
 
@@ -29,10 +29,10 @@ def zones_page(request: Request, atlas: AtlasDep, lang: Lang = LangQ, year: Year
 
 
 @router.get("/zones/{zone_id}", include_in_schema=False)
-def zone_page(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ, version: VersionQ = None
-              ) -> Response:
+def zone_page(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ, version: VersionQ = None,
+              draft: DraftQ = None) -> Response:
     """One zone: map, member counties, the plan's words, and the zone against the rest of the province."""
-    snap = snapshot_of(atlas, version)
+    snap = snapshot_of(atlas, version, draft=draft)
     return render(request, "zone.html", page_context(request, lang, **public.zone_page(atlas, snap, zone_id, lang)))
 
 
@@ -44,8 +44,8 @@ def zones_json(request: Request, atlas: AtlasDep, year: YearParam = None, lang: 
 
 
 @router.get("/api/zones/{zone_id}", response_model=ZoneDetail, tags=["zones"])
-def zone_json(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ, version: VersionQ = None
-              ) -> Response:
+def zone_json(request: Request, atlas: AtlasDep, zone_id: str, lang: Lang = LangQ, version: VersionQ = None,
+              draft: DraftQ = None) -> Response:
     """One zone: members, the counties they cover, citations, and the comparison with the rest of the province."""
-    snap = snapshot_of(atlas, version)
+    snap = snapshot_of(atlas, version, draft=draft)
     return cached_json(request, public.zone_json(atlas, snap, zone_id, lang))

@@ -64,7 +64,7 @@
       var on = tr.getAttribute("data-adcode") === adcode;
       tr.classList.toggle("selected", on);
       tr.setAttribute("aria-selected", on ? "true" : "false");
-      if (on && from === "map") tr.scrollIntoView({ block: "nearest" });
+      if (on && from === "map") reveal(tr);
     });
     if (from === "table") {
       var l = window.ipmapLayerFor(adcode);
@@ -73,6 +73,20 @@
     if (from) setUrlRegion(adcode);
   }
   window.ipmapSelect = select;
+
+  // A row chosen on the map is scrolled into view inside its own scrolling box (the panel beside the map on a
+  // wide screen), never by scrolling the page: on a phone the table is below the map, and scrolling there would
+  // take the map and the tapped unit's tooltip off the screen.
+  function reveal(tr) {
+    for (var box = tr.parentElement; box && box !== document.body; box = box.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(box).overflowY) && box.scrollHeight > box.clientHeight) {
+        var r = tr.getBoundingClientRect(), b = box.getBoundingClientRect();
+        if (r.top < b.top) box.scrollTop -= b.top - r.top;
+        else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
+        return;
+      }
+    }
+  }
 
   rows().forEach(function (tr) {
     tr.tabIndex = 0;
@@ -94,33 +108,33 @@
       if (btn.hasAttribute("data-asc-first")) desc = th.getAttribute("aria-sort") === "ascending";
       table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", desc ? "descending" : "ascending");
-      var body = table.tBodies[0];
-      var list = Array.prototype.slice.call(body.rows);
-      list.sort(function (a, b) {
-        var x = parseFloat(a.getAttribute("data-" + key)), y = parseFloat(b.getAttribute("data-" + key));
-        var xn = isNaN(x), yn = isNaN(y);
-        if (xn || yn) return xn === yn ? 0 : xn ? 1 : -1;
-        return desc ? y - x : x - y;
-      });
-      list.forEach(function (r) { body.appendChild(r); });
+      sortRows(table, key, desc);
     });
   });
+  function sortRows(table, key, desc) {
+    var body = table.tBodies[0];
+    var list = Array.prototype.slice.call(body.rows);
+    list.sort(function (a, b) {
+      var x = parseFloat(a.getAttribute("data-" + key)), y = parseFloat(b.getAttribute("data-" + key));
+      var xn = isNaN(x), yn = isNaN(y);
+      if (xn || yn) return xn === yn ? 0 : xn ? 1 : -1;
+      return desc ? y - x : x - y;
+    });
+    list.forEach(function (r) { body.appendChild(r); });
+  }
 
   // Compare page: every map follows the others' pan and zoom.
   if (maps.length > 1 && L.Map.prototype.sync) {
     maps.forEach(function (a) { maps.forEach(function (b) { if (a !== b) a.map.sync(b.map); }); });
   }
 
-  // Keep the whole province in view, below the title box, whenever the frame changes size (an iframe, a
-  // phone turned), until the user moves the map. Synced maps move together, so only the first one fits.
+  // Keep the whole province in view whenever the frame changes size (an iframe, a phone turned), until the
+  // user moves the map. Nothing covers the map but Leaflet's controls, placed where Gansu leaves room (zoom and
+  // layers top right, scale bottom left). Synced maps move together, so only the first one fits.
   var fitting = false, moved = false;
   function fit(entry) {
-    var title = entry.map.getContainer().querySelector(".ipmap-titlebox");
-    var top = title ? title.offsetTop + title.offsetHeight : 0;
-    var box = entry.map.getSize();
-    if (top > box.y * 0.45) top = 0;  // a tiny frame: better the title over the map than no map
     fitting = true;
-    entry.map.fitBounds(entry.layer.getBounds(), { animate: false, paddingTopLeft: [4, top], paddingBottomRight: [4, 4] });
+    entry.map.fitBounds(entry.layer.getBounds(), { animate: false, padding: [6, 6] });
     fitting = false;
   }
   maps.forEach(function (entry) {
@@ -163,12 +177,48 @@
           p.tip_rank = r[i] === null ? "—" : data.rank_fmt.replace("{rank}", r[i]).replace("{n}", data.counts[i]);
         });
       });
+      rankYear(data.rankings && data.rankings[i]);
       label.textContent = String(year);
       slider.value = String(i);
       slider.setAttribute("aria-valuetext", String(year));
       var url = new URL(window.location.href);
       url.searchParams.set("year", String(year));
       window.history.replaceState(null, "", url.toString());
+    };
+    // The ranking follows the slider: each row's numbers (to sort by) and cell texts for the year shown, in
+    // the order the table is sorted (rank unless the reader chose another column).
+    var table = document.querySelector("table.ranking");
+    var KEYS = ["rank", "value", "change", "change-pct", "rank-change", "per10k", "share"];
+    var rankYear = function (year) {
+      if (!table || !year) return;
+      var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
+        var b = th.querySelector("button[data-sort]");
+        return b ? b.getAttribute("data-sort") : null;
+      });
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (tr) {
+        var row = year.rows[tr.getAttribute("data-adcode")];
+        KEYS.forEach(function (key, k) {
+          var n = row ? row[k] : null;
+          tr.setAttribute("data-" + key, n === null ? "" : String(n));
+          var c = heads.indexOf(key), cell = c < 0 ? null : tr.cells[c];
+          if (!cell) return;
+          var text = row ? row[KEYS.length + k] : "—";
+          if (key === "rank-change" && /^[▲▼]/.test(text)) {
+            var mark = document.createElement("span");
+            mark.className = text.charAt(0) === "▲" ? "up" : "down";
+            mark.setAttribute("aria-label", mark.className);
+            mark.textContent = text;
+            cell.textContent = "";
+            cell.appendChild(mark);
+          } else {
+            cell.textContent = text;
+          }
+        });
+      });
+      var help = document.querySelector("#ranking-title + .ranking-help");
+      if (help) help.textContent = year.help;
+      var th = table.querySelector("th[aria-sort]"), b = th && th.querySelector("button[data-sort]");
+      sortRows(table, b ? b.getAttribute("data-sort") : "rank", th ? th.getAttribute("aria-sort") === "descending" : false);
     };
     slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
     play.addEventListener("click", function () {
@@ -185,8 +235,9 @@
     show(data.years.indexOf(data.year));
   }
 
-  // Embed button: show the iframe snippet and copy it. A snippet whose src is root-relative (no
-  // IPMAP_PUBLIC_URL configured) gets this page's own origin: the server never takes it from the Host header.
+  // Embed button: show the iframe snippet, copy it, and say so where it is seen and where it is heard
+  // (aria-live). A snippet whose src is root-relative (no IPMAP_PUBLIC_URL configured) gets this page's own
+  // origin: the server never takes it from the Host header.
   var code = document.getElementById("ipmap-embed-code");
   function withOrigin() {
     if (code && code.value.indexOf('src="/') !== -1) {
@@ -196,13 +247,38 @@
   withOrigin();
   var copy = document.getElementById("ipmap-copy-embed");
   if (copy) {
+    var status = document.getElementById("ipmap-copy-status");
+    var say = function (key) {
+      if (!status) return;
+      status.textContent = "";
+      status.className = "copy-status " + key;
+      window.setTimeout(function () { status.textContent = status.getAttribute("data-" + key); }, 30);
+    };
     copy.addEventListener("click", function () {
       var area = document.getElementById("ipmap-embed-code");
       withOrigin();
+      area.focus();
       area.select();
-      if (navigator.clipboard) navigator.clipboard.writeText(area.value).catch(function () {});
+      var fallback = function () {
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        say(ok ? "copied" : "failed");
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(area.value).then(function () { say("copied"); }, fallback);
+      } else {
+        fallback();
+      }
     });
   }
+
+  // Zone hatching on demand: the key's switch shows the hatch patterns on that map's zone outlines.
+  document.querySelectorAll("input[data-zone-hatch]").forEach(function (box) {
+    var fig = box.closest(".ipmap-figure, .mapbox");
+    var apply = function () { if (fig) fig.classList.toggle("ipmap-hatch-on", box.checked); };
+    box.addEventListener("change", apply);
+    apply();
+  });
 
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });

@@ -21,7 +21,7 @@ POINT_ON_PAGE = """([lat, lng]) => {
 def test_uploaded_value_appears_in_tooltip(live_server: str, desktop, boundaries: BoundarySet) -> None:  # noqa: ANN001
     csv = "地区,指标,年份,数值\n肃北县,专利授权量,2023,\"4,321\"\n".encode("gbk")
     r = httpx.post(f"{live_server}/api/datasets", files={"file": ("subei.csv", csv)},
-                   data={"source": "肃北县市场监管局 2023 年报（测试）"},
+                   data={"source": "肃北县市场监管局 2023 年报（测试）", "publish": "true"},
                    headers={"Authorization": "Bearer live-token"}, timeout=30)
     assert r.status_code == 200, r.text
     version = r.json()["dataset_id"]
@@ -37,7 +37,7 @@ def test_uploaded_value_appears_in_tooltip(live_server: str, desktop, boundaries
     assert "肃北蒙古族自治县" in tip and "4,321 件" in tip and "肃北县市场监管局 2023 年报（测试）" in tip
     assert "示意数据" not in tip  # a real upload is not flagged
     # and from now on the made-up county grants stay out of the real view: nothing on the map is illustrative
-    assert "示意数据" not in page.locator(".ipmap-legend").inner_text()
+    assert "示意数据" not in page.locator(".ipmap-fighead").inner_text()
     desktop.shot("upload-tooltip")
     # the version before the upload still draws the illustrative figure
     page.goto(f"{live_server}/map?level=county&indicator=patent_grants&year=2023&version={version - 1}")

@@ -75,7 +75,8 @@ def uploaded(hostile_server: str) -> str:
     """Patent grants for 白银市 uploaded over HTTP with an attribute-breaking source; the map URL that shows them."""
     csv = "地区,指标,年份,数值,备注\r\n白银市,专利授权量,2023,640,\"\"\" autofocus onfocus=\"\"alert(2)\"\"\"\r\n"
     r = httpx.post(f"{hostile_server}/api/datasets", files={"file": ("q.csv", csv.encode())},
-                   data={"source": QUOTED_SOURCE}, headers={"Authorization": "Bearer test-token"}, timeout=30)
+                   data={"source": QUOTED_SOURCE, "publish": "true"},
+                   headers={"Authorization": "Bearer test-token"}, timeout=30)
     assert r.status_code == 200, r.text
     return f"{hostile_server}/map?level=prefecture&indicator=patent_grants&year=2023"
 
@@ -107,7 +108,7 @@ def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, upload
     page.goto(f"{hostile_server}/map?level=county&year={hostile['year']}")
     page.wait_for_selector("path.leaflet-interactive")
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 87
-    assert source in page.locator(".ipmap-titlebox").inner_text()
+    assert source in page.locator(".ipmap-sources").first.inner_text()
     assert names["620982"][0] in page.locator(".ipmap-legend").inner_text()
     assert names["620102"][0] in page.locator("table.ranking").inner_text()
     for adcode in ("620102", "620982"):
@@ -127,7 +128,7 @@ def test_hostile_data_shows_as_text_and_runs_nothing(hostile_server: str, upload
         assert page.evaluate(PLANTED) == 0, url
     page.goto(uploaded)  # the upload's source, on the map and in 白银市's tooltip
     page.wait_for_selector("path.leaflet-interactive")
-    assert QUOTED_SOURCE in page.locator(".ipmap-titlebox").inner_text()
+    assert QUOTED_SOURCE in page.locator(".ipmap-sources").first.inner_text()
     page.mouse.move(*point_on(page, "620400"))
     assert QUOTED_SOURCE in page.wait_for_selector(".leaflet-tooltip").inner_text()
     assert page.evaluate(PLANTED) == 0

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from layers.core.errors import UnknownParameterError
+from layers.core.fmt import number
 from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
@@ -15,6 +16,7 @@ from layers.pages.maps import ranking_for
 from layers.pages.series import region_series
 from layers.pages.timeline import timeline
 from layers.render.charts import chart_svg, sparkline_svg
+from layers.render.palettes import NO_DATA_FILL
 from layers.stats.change import base_year, diverging_classes, shared_classes
 from tests.conftest import newest
 
@@ -55,7 +57,7 @@ def test_a_unit_missing_a_year_has_no_change_not_zero(gappy_atlas: Atlas) -> Non
     cmp = compare(gappy_atlas, newest(gappy_atlas), MapView(indicator="pct_applications", year=2023, base_year=2016))
     assert cmp.diff is not None
     d = cmp.diff.frame.set_index("adcode")
-    assert d.loc["620821", "fill"] == "url(#ipmap-hatch)"
+    assert d.loc["620821", "fill"] == NO_DATA_FILL
     assert d["value"].notna().sum() == 87 - 2
 
 
@@ -104,7 +106,7 @@ def test_timeline_classes_are_fixed_across_years(years_atlas: Atlas, gappy_atlas
     vals = obs[(obs.indicator == IND) & obs.adcode.isin(years_atlas.level_adcodes("county"))]["value"]
     assert tl["classes"].lower == vals.min() and tl["classes"].bins[-1] == vals.max()
     fills = {f for unit in data["fills"].values() for f in unit}
-    assert len(fills - {"url(#ipmap-hatch)"}) == tl["classes"].k  # every class appears in some year
+    assert len(fills - {NO_DATA_FILL}) == tl["classes"].k  # every class appears in some year
     gappy = timeline(gappy_atlas, newest(gappy_atlas), MapView(indicator="pct_applications"))["data"]
     assert gappy["values"]["620821"] == [None] * 8
 
@@ -116,3 +118,19 @@ def test_series_svg_escapes_and_draws_target(years_atlas: Atlas) -> None:
     assert "<b>" not in svg and "&lt;b&gt;&amp;x" in svg
     assert sparkline_svg([2020], [1.0]) == ""
     assert sparkline_svg([2019, 2020], [1.0, 2.0], label='"x"').count("<polyline") == 1
+
+
+def test_timeline_ranking_follows_every_year(years_atlas: Atlas) -> None:
+    data = timeline(years_atlas, newest(years_atlas), MapView(indicator=IND))["data"]
+    rankings = data["rankings"]
+    assert [r["year"] for r in rankings] == data["years"]
+    first, last = rankings[0], rankings[-1]
+    assert first["base"] is None and all(row[2] is None and row[9] == "—" for row in first["rows"].values())
+    assert last["base"] == data["years"][-2] and f"{last['base']}→{last['year']}" in last["help"]
+    for i, year in enumerate(rankings):
+        top = min(year["rows"], key=lambda code: year["rows"][code][0] or 1e9)
+        values = {code: v[i] for code, v in data["values"].items() if v[i] is not None}
+        assert top == max(values, key=lambda code: values[code])  # rank 1 is that year's largest value
+        assert year["rows"][top][0] == 1 and year["rows"][top][7] == "1"
+        assert year["rows"][top][8] == number(values[top])  # the text the page shows for that year's value
+    assert rankings[0]["rows"] != rankings[-1]["rows"]

@@ -1,8 +1,9 @@
-"""The zone overlay on the choropleth: hatch and outline per type, a key, a layer switch, membership in tooltips."""
+"""The zone overlay on the choropleth: thin outlines (hatch on demand), a folded key, a layer switch, membership."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from layers.core.view import MapView
@@ -10,11 +11,11 @@ from layers.core.zones import ZONE_TYPES, ZoneBook
 from layers.pages.atlas import Atlas
 from layers.pages.frames import render_map
 from layers.render.zone_layer import PATTERNS_SVG, STYLES, build_overlay, zone_labels
-from tests.conftest import newest
+from tests.conftest import map_text, newest
 
 
 def html_of(atlas: Atlas, view: MapView) -> str:
-    return "".join(render_map(atlas, newest(atlas), view).values())
+    return map_text(render_map(atlas, newest(atlas), view))
 
 
 def in_json(text: str) -> str:
@@ -25,8 +26,11 @@ def in_json(text: str) -> str:
 def test_zones_are_drawn_over_the_county_map(atlas: Atlas) -> None:
     html = html_of(atlas, MapView(level="county"))
     assert 'id="ipmap-zone-diag45"' in html and "url(#ipmap-zone-diag135)" in html
-    assert "ipmap-zonekey" in html and "L.control.layers" in html
-    assert html.count('"interactive": false') >= 2 * 6  # halo and hatched outline of six types never catch the mouse
+    assert "ipmap-zonekey-details" in html and "L.control.layers" in html
+    assert html.count('"interactive": false') >= 2 * 6  # halo and outline of six types never catch the mouse
+    parts = render_map(atlas, newest(atlas), MapView(level="county"))
+    assert "ipmap-zonekey" not in parts["body"] + parts["script"]  # the key is below the map, not on it
+    assert "<details " in parts["caption"]["zones"] and " open" not in parts["caption"]["zones"]  # folded
     assert "改革试验区" in html and "区域特色示范区" in html and "国家级新区" in html
 
 
@@ -64,6 +68,15 @@ def test_key_says_what_is_not_drawn(atlas: Atlas) -> None:
     key = build_overlay(atlas.zones, None, atlas.boundaries.units("county", 3), atlas.units, [], "en").key
     unknown = sum(1 for z in atlas.zones.zones if not z.members)
     assert f"{unknown} more with members unpublished or undefined, not drawn" in key
+
+
+def test_zones_are_thin_outlines_with_the_hatch_transparent_until_asked_for(atlas: Atlas) -> None:
+    script = render_map(atlas, newest(atlas), MapView(level="county"))["script"]
+    outlines = re.findall(r'"className": "ipmap-zone".*?"fillOpacity": ([\d.]+).*?"weight": ([\d.]+)', script)
+    assert len(outlines) >= 6
+    assert all(float(opacity) == 0 and float(weight) <= 1.5 for opacity, weight in outlines)
+    key = render_map(atlas, newest(atlas), MapView(level="county"))["caption"]["zones"]
+    assert "data-zone-hatch" in key  # the switch that shows the hatch
 
 
 def test_every_type_has_a_style_a_label_and_a_pattern() -> None:

@@ -12,23 +12,43 @@ from tests.server.test_pages import EXTERNAL
 
 HTML = {"Accept": "text/html"}
 IND = "indicator=patent_applications"
-LEGEND = re.compile(r'<div id="html_control_(\w+)" class="ipmap-control ipmap-legend" hidden>(.*?)</div></div>')
+LEGEND = re.compile(r'<div class="ipmap-legend">(.*?)</div>\s*</figcaption>', re.S)
 
 
 def test_compare_page_has_three_maps_with_one_legend_for_both_years(years_client: TestClient) -> None:
     r = years_client.get(f"/compare?{IND}&year=2023&base_year=2016", headers=HTML)
     assert r.status_code == 200 and not EXTERNAL.search(r.text)
-    legends = [body for _, body in LEGEND.findall(r.text)]
+    legends = LEGEND.findall(r.text)
     assert len(legends) == 3
     rows = [re.findall(r'background:(#\w+)"></i>([^<]+)', lg) for lg in legends]
     assert rows[0] == rows[1] and rows[0] != rows[2]  # same classes, same colours; the change map its own
     assert "#f7f7f7" in legends[2] and "2016→2023" in r.text
-    assert "L.Map.Sync.js" in r.text and r.text.count('id="ipmap-hatch"') == 1
+    assert "L.Map.Sync.js" in r.text and r.text.count("<figure") == 3
     assert len(set(re.findall(r'id="(map_\w+)"', r.text))) == 3  # ids do not collide
 
 
-def test_compare_needs_an_earlier_year(client: TestClient) -> None:
-    r = client.get("/compare?indicator=population", headers=HTML)
+def test_compare_ranking_has_a_percent_change_column(years_client: TestClient) -> None:
+    r = years_client.get(f"/compare?{IND}&level=prefecture&year=2023&base_year=2016", headers=HTML)
+    assert '<button type="button" data-sort="change-pct">变化率</button>' in r.text
+    values = {v["adcode"]: v["value"] for v in years_client.get(f"/api/values?{IND}&level=prefecture&year=2023")
+              .json()["values"]}
+    before = {v["adcode"]: v["value"] for v in years_client.get(f"/api/values?{IND}&level=prefecture&year=2016")
+              .json()["values"]}
+    row = re.search(r'<tr data-adcode="620100"[^>]*data-change-pct="([-\d.e]+)"(.*?)</tr>', r.text, re.S)
+    assert row, "no % change on 兰州's row"
+    pct = (values["620100"] - before["620100"]) / before["620100"] * 100
+    assert abs(float(row.group(1)) - pct) < 1e-6  # the number it sorts by
+    assert f"{'+' if pct > 0 else ''}{pct:.1f}%</td>" in row.group(2)  # and the one it shows
+
+
+def test_one_year_indicator_lands_on_a_choice_not_a_404(client: TestClient) -> None:
+    for page in ("compare", "timeline"):
+        r = client.get(f"/{page}?level=county", headers=HTML)  # population: the 2020 census only
+        assert r.status_code == 200 and "常住人口只有 2020 年的数据" in r.text
+        assert f'href="/{page}?level=county&amp;indicator=patent_applications"' in r.text
+    r = client.get("/timeline?level=county&lang=en", headers=HTML)
+    assert r.status_code == 200 and "Resident population has data for 2020 only" in r.text
+    r = client.get("/compare?indicator=population&base_year=2019", headers=HTML)  # a year it does not have
     assert r.status_code == 404 and "base_year" in r.text
 
 
@@ -95,3 +115,10 @@ def test_briefing_verdicts_follow_the_rules_on_the_default_store(client: TestCli
     pdf = client.get("/briefing.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "截至2020-06未达到" in text and "无法评估" in text
+
+
+def test_the_compare_forms_two_years_choice_is_an_empty_field_not_an_unknown_indicator(years_client: TestClient
+                                                                                       ) -> None:
+    # what the compare picker sends with "— 两年对比 —" chosen, with or without JavaScript
+    r = years_client.get(f"/compare?lang=zh&level=prefecture&{IND}&indicator2=&scheme=quantiles&k=5", headers=HTML)
+    assert r.status_code == 200 and r.text.count("<figure") == 3

@@ -26,7 +26,8 @@ def test_two_uploads_at_once_land_whole(client: TestClient, boundaries: Boundary
     def upload(tag: str) -> None:
         barrier.wait()
         results[tag] = client.post("/api/datasets", files={"file": (f"{tag}.csv", files[tag])},
-                                   data={"source": f"并发测试{tag}", "level": "county"}, headers=AUTH)
+                                   data={"source": f"并发测试{tag}", "level": "county", "publish": "true"},
+                                   headers=AUTH)
 
     threads = [threading.Thread(target=upload, args=(tag,)) for tag in files]
     for th in threads:

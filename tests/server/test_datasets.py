@@ -65,11 +65,18 @@ def test_writes_need_the_token(client: TestClient, db: Path, headers: dict[str, 
     assert fingerprint(db) == before
 
 
-def test_writes_refused_when_no_token_is_configured(tmp_path: Path) -> None:
+def test_without_a_bootstrap_token_only_user_tokens_write(tmp_path: Path) -> None:
     settings = Settings(database=tmp_path / "n.sqlite", token=None, _env_file=None)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
         r = post(c, "bom-long.csv", source="x")
-        assert r.status_code == 403 and "no token" in r.json()["detail"]  # type: ignore[attr-defined]
+        assert r.status_code == 401 and "token" in r.json()["detail"]  # type: ignore[attr-defined]
+        r = post(c, "bom-long.csv", source="x", headers={"Authorization": "Bearer "})
+        assert r.status_code == 401  # type: ignore[attr-defined]
+        accounts = c.app.state.accounts  # type: ignore[attr-defined]
+        accounts.add_user("wang", "uploader", "a long enough password")
+        _, token = accounts.create_token("wang")
+        r = post(c, "bom-long.csv", source="x", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200 and r.json()["state"] == "draft"  # type: ignore[attr-defined]
         assert c.get("/api/datasets").status_code == 200
 
 
@@ -87,12 +94,14 @@ def test_dry_run_reports_and_writes_nothing(client: TestClient, db: Path) -> Non
 
 def test_commit_adds_a_version_the_map_shows(client: TestClient) -> None:
     r = post(client, "bom-long.csv", source="兰州市知识产权局 2023 年报", name="2023 有效发明专利",
-             uploader="planner-1")
+             publish="true")
     assert r.status_code == 200, r.text  # type: ignore[attr-defined]
     body = r.json()  # type: ignore[attr-defined]
     assert body["dry_run"] is False and body["dataset_id"] == 5 and body["rows"] == 3
     meta = client.get("/api/datasets/5").json()
-    assert meta["uploader"] == "planner-1" and meta["file_name"] == "bom-long.csv" and meta["illustrative"] is False
+    # the uploader is who the token belongs to: a client-supplied name is not taken
+    assert meta["uploader"] == "IPMAP_TOKEN" and meta["state"] == "published"
+    assert meta["file_name"] == "bom-long.csv" and meta["illustrative"] is False
     assert meta["source"] == "兰州市知识产权局 2023 年报" and meta["created_at"]
     vals = client.get("/api/values?indicator=patent_grants&level=county&year=2023").json()
     cg = next(v for v in vals["values"] if v["adcode"] == "620102")
@@ -113,7 +122,7 @@ def test_commit_adds_a_version_the_map_shows(client: TestClient) -> None:
 
 def test_derived_values_follow_an_upload(client: TestClient) -> None:
     data = "地区,指标,年份,数值\n城关区,有效发明专利量,2023,2968\n".encode("gbk")
-    assert post(client, "one.csv", data, source="test").status_code == 200  # type: ignore[attr-defined]
+    assert post(client, "one.csv", data, source="test", publish="true").status_code == 200  # type: ignore
     vals = client.get("/api/values?indicator=invention_patents_per_10k&level=county&year=2023").json()
     cg = next(v for v in vals["values"] if v["adcode"] == "620102")
     assert cg["value"] == pytest.approx(2968 / 1_484_016 * 10_000) and cg["illustrative"] is False
@@ -183,7 +192,8 @@ def test_illustrative_data_is_watermarked_through_derived_maps(client: TestClien
     vals = client.get("/api/values?indicator=patent_applications_per_10k&level=county&year=2022").json()
     assert vals["illustrative"] is True and all(v["illustrative"] for v in vals["values"])
     page = client.get("/map?level=county&indicator=patent_applications_per_10k&year=2022", headers=HTML).text
-    assert page.count("示意数据，非真实统计") >= 3  # title box, legend, watermark
+    assert page.count("示意数据，非真实统计") >= 2  # the flag under the title and the watermark over the map
+    assert "县级专利数为示意数据" in page  # and the source line says which figures
     assert "兰州新区（620171）" in page  # the New Area rule on every county per-10k map
     # a real county per-10k figure exists (玉门 2016), so the made-up progress map is the demonstration's
     en = client.get("/map?level=county&indicator=invention_patents_per_10k_progress&lang=en&demo=true",
@@ -234,7 +244,7 @@ def test_yearbook_two_level_table_dry_run_then_commit(client: TestClient, db: Pa
     assert [(x["row"], x["column"], x["code"], x["severity"]) for x in body["report"]] == [
         (5, "专利授权量 / 其中：发明", "total_mismatch", "warning")]
     assert fingerprint(db) == before
-    r = post(client, "yearbook-2022-two-level.csv", source="甘肃发展年鉴 2023 表12-8", **params)
+    r = post(client, "yearbook-2022-two-level.csv", source="甘肃发展年鉴 2023 表12-8", publish="true", **params)
     assert r.status_code == 200, r.text  # type: ignore[attr-defined]
     assert r.json()["dataset_id"] == 5 and r.json()["rows"] == 56  # type: ignore[attr-defined]
 

@@ -43,7 +43,7 @@ def test_png_has_size_and_live_map_colours_at_unit_interiors(client: TestClient,
     fig = figure(data, ExportOptions(width=800, height=600, scale=2))
     fig.canvas.draw()
     ax = map_axes(fig)
-    legend_box = ax.get_legend().get_window_extent()
+    legend_box = fig.legends[0].get_window_extent()
     units = projected(data.frame)
     checked = 0
     for adcode, geom in zip(units["adcode"], units.geometry, strict=True):
@@ -82,7 +82,7 @@ def test_svg_parses_and_pdf_title_is_text(client: TestClient) -> None:
     assert "常住人口（2020年，县区）" in zh and "兰州新区" in zh
 
 
-def test_illustrative_export_is_watermarked_and_hatches_no_data(gappy_client: TestClient) -> None:
+def test_illustrative_export_is_watermarked_and_counts_no_data(gappy_client: TestClient) -> None:
     text = PdfReader(io.BytesIO(gappy_client.get("/export.pdf?indicator=pct_applications").content)
                      ).pages[0].extract_text()
     assert text.count("示意数据，非真实统计") >= 2  # flag under the title and the watermark
@@ -121,6 +121,30 @@ def test_xlsx_has_no_formulas(client: TestClient) -> None:
     assert "'=HYPERLINK(\"http://x\")" in values and "'@SUM(A1)" in values and -5 in values
 
 
+def test_briefing_pdf_text_stays_inside_12mm_margins(years_client: TestClient) -> None:
+    """Where the PDF itself puts each piece of text (pypdf's visitor): its start exactly, its end by a width no
+    larger than the glyphs' (CJK one em, Latin under half); tests/layers/test_export_layout.py measures exactly."""
+    r = years_client.get("/briefing.pdf?indicator=patent_applications&level=county&lang=en")
+    mm = 72 / 25.4
+    for page in PdfReader(io.BytesIO(r.content)).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        placed: list[tuple[float, float, float, str]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float,
+                  placed: list[tuple[float, float, float, str]] = placed) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                placed.append((x, y, size * abs(tm[0] * cm[0]), text))
+
+        page.extract_text(visitor_text=visit)
+        assert len(placed) > 50
+        for x, y, size, text in placed:
+            ems = sum(1.0 if ord(c) > 0x2E80 else 0.25 if c in " .,;:()|·il" else 0.45 for c in text.rstrip())
+            assert 12 * mm <= x and x + ems * size <= width - 12 * mm, (x, ems * size, text)
+            assert 12 * mm <= y <= height - 12 * mm, (y, text)
+
+
 def test_briefing_pdf_has_title_and_key_figures(years_client: TestClient) -> None:
     r = years_client.get("/briefing.pdf?indicator=patent_applications&level=prefecture")
     reader = PdfReader(io.BytesIO(r.content))
@@ -140,12 +164,17 @@ def test_exported_frame_is_the_views_units(client: TestClient) -> None:
     assert isinstance(data.frame, gpd.GeoDataFrame) and len(data.frame) == 87 and not data.illustrative
 
 
-def _dark_pixels_at(img: Image.Image, data, adcode: str, fig) -> int:  # noqa: ANN001
+def _dark_pixels_along(img: Image.Image, shape, fig) -> int:  # noqa: ANN001
+    """Dark pixels near points along a shape's outline (zones are drawn as outlines, as on the live map)."""
     ax = map_axes(fig)
-    geom = projected(data.frame).set_index("adcode").geometry[adcode].representative_point()
-    x, y = ax.transData.transform((geom.x, geom.y))
-    cx, cy = round(x * 2), round(img.size[1] - y * 2)
-    return sum(sum(img.getpixel((cx + dx, cy + dy))) < 200 for dx in range(-12, 13) for dy in range(-12, 13))
+    line = shape.exterior if shape.geom_type == "Polygon" else max(shape.geoms, key=lambda g: g.area).exterior
+    dark = 0
+    for i in range(40):
+        p = line.interpolate(i / 40, normalized=True)
+        x, y = ax.transData.transform((p.x, p.y))
+        cx, cy = round(x * 2), round(img.size[1] - y * 2)
+        dark += any(sum(img.getpixel((cx + dx, cy + dy))) < 200 for dx in range(-2, 3) for dy in range(-2, 3))
+    return dark
 
 
 def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
@@ -159,7 +188,7 @@ def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
     assert list(data.zones.labels.values()) == live_rows  # the export's key rows are the live key's rows
     fig = figure(data, ExportOptions(width=800, height=600, scale=2))
     fig.canvas.draw()
-    legend = [t.get_text() for t in map_axes(fig).get_legend().get_texts()]
+    legend = [t.get_text().replace("\n", "") for t in fig.legends[0].get_texts()]
     assert data.zones.heading in legend and all(label in legend for label in data.zones.labels.values())
     assert data.zones.note in legend and data.zones.note.startswith("另有") and data.zones.note in page
     q = "level=county&indicator=population&width=800&height=600&scale=2&zones_year=2020&style=choropleth"
@@ -167,10 +196,10 @@ def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
                            for extra in ("", "&zones=false"))
     plain = export_data(atlas, newest(atlas), MapView(level="county", zones=False))
     assert plain.zones is None
-    # 敦煌 lies in a demonstration zone: hatch lines cross its fill; 阿克塞 (620924) is in none
-    assert _dark_pixels_at(with_zones, data, "620982", fig) > 20
-    assert _dark_pixels_at(without, data, "620982", fig) == 0
-    assert _dark_pixels_at(with_zones, data, "620924", fig) == 0
+    # the demonstration zones' outlines are drawn dark where the map without zones has only light unit borders
+    shape = projected(data.zones.frame[data.zones.frame["zone_type"] == "demonstration_zone"]).geometry.iloc[0]
+    assert _dark_pixels_along(with_zones, shape, fig) >= 30
+    assert _dark_pixels_along(without, shape, fig) <= 5
 
 
 def test_footer_names_each_source_part_once() -> None:

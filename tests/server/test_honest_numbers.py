@@ -31,17 +31,17 @@ def export_rows(client: TestClient, query: str) -> dict[str, dict[str, str]]:
 def test_a_real_prefecture_panel_leaves_the_missing_two_without_data(client: TestClient) -> None:
     body = "地区,指标,年份,数值\r\n" + "".join(f"{a},专利授权量,2022,{v}\r\n" for a, v in PANEL.items())
     r = client.post("/api/datasets", files={"file": ("panel.csv", body.encode())},
-                    data={"source": "市州统计公报 2022", "level": "prefecture"}, headers=AUTH)
+                    data={"source": "市州统计公报 2022", "level": "prefecture", "publish": "true"}, headers=AUTH)
     assert r.status_code == 200, r.text
     real = values(client, "indicator=patent_grants&level=prefecture&year=2022")
     assert real["622900"]["value"] is None and real["623000"]["value"] is None  # not sums of made-up counties
     assert {v["provenance"] for a, v in real.items() if a in PANEL} == {"published"}
     page = client.get("/map?level=prefecture&indicator=patent_grants&year=2022", headers=HTML).text
-    assert "ipmap-watermark" not in page and "显示示意数据" in page  # the demonstration is hidden, and can be shown
+    assert "data-watermark=" not in page and "显示示意数据" in page  # the demonstration is hidden, and can be shown
     demo = values(client, "indicator=patent_grants&level=prefecture&year=2022&demo=true")
     assert demo["622900"]["provenance"] == "computed_illustrative" and demo["620100"]["provenance"] == "published"
     shown = client.get("/map?level=prefecture&indicator=patent_grants&year=2022&demo=true", headers=HTML).text
-    assert "ipmap-watermark" in shown
+    assert "data-watermark=" in shown  # the watermark over the map (the figure's mark, not a box on it)
 
 
 def test_ranking_columns_never_mix_real_and_illustrative(client: TestClient) -> None:

@@ -85,7 +85,7 @@ def upload_through_one_is_served_by_the_other(a: str, b: str) -> None:
     kept = httpx.get(b + url)  # B keeps this response for the current version
     assert kept.status_code in (200, 404)
     csv = "地区,指标,年份,数值\n城关区,有效发明专利量,2023,2968\n".encode("gbk")
-    r = httpx.post(a + "/api/datasets", params={"source": "multi-instance test", "level": "county"},
+    r = httpx.post(a + "/api/datasets", params={"source": "multi-instance test", "level": "county", "publish": "true"},
                    headers={"Authorization": f"Bearer {TOKEN}"}, files={"file": ("one.csv", csv)})
     assert r.status_code == 200, r.text
     assert httpx.get(b + "/healthz").json()["data_version"] == before + 1

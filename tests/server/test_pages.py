@@ -47,8 +47,9 @@ def test_english(client: TestClient) -> None:
 
 def test_embed_has_title_legend_source_and_datum_but_no_chrome(client: TestClient) -> None:
     r = client.get("/embed?level=county", headers=HTML)
-    assert "ipmap-legend" in r.text and "ipmap-titlebox" in r.text
-    assert "2020 census, via tudigong" in r.text and "WGS84" in r.text
+    assert "ipmap-legend" in r.text and 'class="ipmap-title"' in r.text
+    assert "来源：" in r.text and "第七次全国人口普查" in r.text and "WGS84" in r.text
+    assert "示意图，非标准地图" in r.text  # no approval number set: it says it is schematic
     assert 'class="picker"' not in r.text and "<header" not in r.text
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 HTML = {"Accept": "text/html"}
 JUNK = {"from": "singlemessage", "isappinstalled": "0"}  # what WeChat adds to a shared link
-PATH_VALUES = {"adcode": "620102", "zone_id": "lanbai", "dataset_id": "1", "fmt": "csv"}
+PATH_VALUES = {"adcode": "620102", "zone_id": "lanbai", "dataset_id": "1", "fmt": "csv", "kind": "long"}
 
 
 def concrete(path: str) -> str:

@@ -70,7 +70,7 @@ def test_every_response_has_security_headers(shared: TestClient, method: str, ur
                                              status: int) -> None:
     r = shared.request(method, url, headers=headers, follow_redirects=False)
     assert r.status_code == status
-    assert_secure(r.headers)
+    assert_secure(r.headers, "*" if url.startswith("/embed") and status == 200 else "'self'")
 
 
 @pytest.fixture
@@ -135,6 +135,14 @@ def test_not_modified_page_keeps_its_policy(shared: TestClient) -> None:
     api304 = shared.get("/api/regions", headers={"If-None-Match": api.headers["etag"]})
     assert api304.status_code == 304 and "content-security-policy" not in api304.headers
     assert api304.headers["x-content-type-options"] == "nosniff"
+
+
+def test_only_the_embed_may_be_framed_by_any_site(shared: TestClient) -> None:
+    embed = shared.get("/embed?level=prefecture", headers=HTML).headers["content-security-policy"]
+    assert embed.endswith("frame-ancestors *")
+    for url in ("/", "/map?level=prefecture", "/compare?level=prefecture&indicator=patent_applications", "/zones",
+                "/sources", "/embed?level=nope"):
+        assert shared.get(url, headers=HTML).headers["content-security-policy"].endswith("frame-ancestors 'self'"), url
 
 
 def test_frame_ancestors_is_configurable(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def tclient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = Settings(database=db, token="test-token", _env_file=None)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
         r = c.post("/api/datasets", files={"file": ("{{ 7*7 }}.csv", upload_rows())},
-                   data={"source": " ".join(TEMPLATE[:4]), "level": "county"}, headers=AUTH)
+                   data={"source": " ".join(TEMPLATE[:4]), "level": "county", "publish": "true"}, headers=AUTH)
         assert r.status_code == 200, r.text
         yield c
 
@@ -63,7 +63,7 @@ def not_evaluated(text: str) -> None:
 @pytest.mark.parametrize("url", [
     f"/map?{VIEW}", f"/map?{VIEW}&lang=en", f"/embed?{VIEW}", f"/embed?{VIEW}&lang=en",
     f"/map?{VIEW}&demo=true",
-    f"/compare?{VIEW}&base_year=2022&demo=true", f"/timeline?level=county&indicator={INDICATOR}",
+    f"/compare?{VIEW}&base_year=2022&demo=true", f"/timeline?level=county&indicator={INDICATOR}&demo=true",
     f"/briefing?{VIEW}", "/regions/620102", "/regions/620102/series?indicator=" + INDICATOR,
 ])
 def test_pages_show_template_syntax_as_typed(tclient: TestClient, url: str) -> None:
@@ -75,9 +75,9 @@ def test_pages_show_template_syntax_as_typed(tclient: TestClient, url: str) -> N
     assert "{{ 7*7 }}" in visible or "{%raw%}" in visible or "{# 表3" in visible, url
 
 
-def test_the_map_shows_the_source_exactly_in_title_tooltip_and_ranking(tclient: TestClient) -> None:
+def test_the_map_shows_the_source_exactly_in_source_line_tooltip_and_ranking(tclient: TestClient) -> None:
     page = assert_inert(tclient.get(f"/map?{VIEW}", headers=HTML).text)
-    assert SOURCE in page.text["ipmap-titlebox"]
+    assert SOURCE in page.text["ipmap-sources"]
     tips = ["".join(t.plain) for t in tooltips(page)]
     assert SOURCE in tips
     assert SOURCE in [attrs.get("title") for t, attrs in page.tags if t == "td"]
@@ -124,10 +124,11 @@ def test_template_syntax_in_the_source_field_alone_is_taken_and_shown(tclient: T
     """The same through the form's source field on a prefecture upload: 200 on commit, literal on the map."""
     body = "地区,指标,年份,数值\r\n白银市,专利授权量,2021,5120\r\n".encode()
     for payload in ("{%raw%}", "来源 {# 表3", "{{ 'EVAL' ~ 'UATED' }}"):
-        r = tclient.post("/api/datasets", files={"file": ("p.csv", body)}, data={"source": payload}, headers=AUTH)
+        r = tclient.post("/api/datasets", files={"file": ("p.csv", body)},
+                         data={"source": payload, "publish": "true"}, headers=AUTH)
         assert r.status_code == 200, r.text
         page = tclient.get("/map?level=prefecture&indicator=patent_grants&year=2021", headers=HTML)
         assert page.status_code == 200
         parsed = Page(page.text)
         not_evaluated("".join(parsed.plain))
-        assert payload in parsed.text["ipmap-titlebox"]
+        assert payload in parsed.text["ipmap-sources"]

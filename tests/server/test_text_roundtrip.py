@@ -39,7 +39,8 @@ def rclient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXT)
 def test_a_typed_source_is_refused_or_shown_literally(rclient: TestClient, text: str) -> None:
-    r = rclient.post("/api/datasets", files={"file": ("s.csv", ROWS)}, data={"source": text}, headers=AUTH)
+    r = rclient.post("/api/datasets", files={"file": ("s.csv", ROWS)}, data={"source": text, "publish": "true"},
+                     headers=AUTH)
     assert r.status_code < 500, r.text
     if r.status_code != 200:
         assert r.status_code in (400, 422) and r.json()["report"], r.text
@@ -52,7 +53,7 @@ def test_a_typed_source_is_refused_or_shown_literally(rclient: TestClient, text:
         assert page.status_code == 200
         assert not [m for m in EVALUATED if m in page.text and m not in stored]
         parsed = Page(page.text)
-        assert stored in parsed.text["ipmap-titlebox"]
+        assert stored in parsed.text["ipmap-sources"]
         assert stored in ["".join(t.plain).strip() for t in tooltips(parsed)]
     exported = rclient.get(f"/export.csv?{VIEW}")
     assert exported.status_code == 200

@@ -96,7 +96,7 @@ def test_hostile_strings_show_as_text_in_title_legend_tooltip_and_ranking(hostil
     """Not vacuous: on the 2019 county page each hostile string is in each place a visitor reads it, as text."""
     page = assert_inert(hostile_client.get("/map?level=county&year=2019", headers=HTML).text)
     chengguan, dunhuang = hostile["names"]["620102"][0], hostile["names"]["620982"][0]
-    assert hostile["source"] in page.text["ipmap-titlebox"]
+    assert hostile["source"] in page.text["ipmap-sources"]
     assert dunhuang in page.text["ipmap-legend"]  # named among the units without data
     assert chengguan in page.text["ranking"]
     assert hostile["source"] in [attrs.get("title") for t, attrs in page.tags if t == "td"]
@@ -148,13 +148,13 @@ def test_upload_cannot_plant_markup_and_what_it_takes_shows_as_text(hostile_clie
                                ["白银市", "专利授权量", 2023, 5120, QUOTED_NOTE],
                                ["天水市", "专利授权量", 2023, 640, QUOTED_NOTE]])
     r = hostile_client.post("/api/datasets", files={"file": ("q.csv", buf.getvalue().encode())},
-                            data={"source": QUOTED_SOURCE}, headers=auth)
+                            data={"source": QUOTED_SOURCE, "publish": "true"}, headers=auth)
     assert r.status_code == 200, r.text
     for url in ("/map?level=prefecture&indicator=patent_grants&year=2023",
                 "/embed?level=prefecture&indicator=patent_grants&year=2023&lang=en"):
         r = hostile_client.get(url, headers=HTML)
         page = assert_inert(r.text, r.headers["content-security-policy"])
-        assert QUOTED_SOURCE in page.text["ipmap-titlebox"]
+        assert QUOTED_SOURCE in page.text["ipmap-sources"]
         assert QUOTED_SOURCE in ["".join(t.plain) for t in tooltips(page)]
         if "/map" in url:
             assert QUOTED_SOURCE in [attrs.get("title") for t, attrs in page.tags if t == "td"]

@@ -73,7 +73,8 @@ def test_zone_page_shows_map_members_text_and_comparison(client: TestClient) -> 
         assert f">{county}</a>" in r.text
     assert "支持兰州市、白银市依托兰白科技创新改革试验区平台" in r.text and "五（二）3（1）" in r.text
     assert "全省其余" in r.text and "每万人" in r.text and "1,214" in r.text
-    assert "Wuhan University" in r.text and "2020 census" in r.text
+    assert "武汉大学《中国国家发明专利统计分析报告》" in r.text and "第七次全国人口普查" in r.text  # sources in words
+    assert "tudigong" not in r.text and "(MIT)" not in r.text
     assert "ipmap-zonekey" in r.text and "leaflet" in r.text
 
 
@@ -85,7 +86,7 @@ def test_lanzhou_new_area_is_marked_as_part_of_two_counties(client: TestClient) 
 
 def test_region_page_has_values_sources_ranks_zones_and_links(client: TestClient) -> None:
     r = client.get("/regions/620982", headers=HTML)
-    assert "185,231" in r.text and "2020 census" in r.text
+    assert "185,231" in r.text and "第七次全国人口普查" in r.text and "tudigong" not in r.text
     assert "县区第 55 / 87 位" in r.text and "本市州内第 2 / 7 位" in r.text
     assert 'href="/zones/dunhuang-culture"' in r.text and 'href="/regions/620900"' in r.text
     prefecture = client.get("/regions/620900", headers=HTML)
