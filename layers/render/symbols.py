@@ -96,75 +96,43 @@ def points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def symbol_frame(frame: gpd.GeoDataFrame, text: MapText, max_radius: float = MAX_RADIUS) -> gpd.GeoDataFrame:
-    """One point per unit with a positive value (inside the unit), its radius and a plain-text label for screen
-    readers, largest first. The tooltip is the unit's own (the shape's), so the page carries it once."""
-    names = frame["name_en"] if text.lang == "en" else frame["name_zh"]
-    unit = text.indicator.unit_en if text.lang == "en" else text.indicator.unit
+    """One point per unit with a positive value (inside the unit) and its radius, largest first. The tooltip and
+    the screen readers' name are the unit's own (its shape's), so the page carries them once."""
     pts = gpd.GeoDataFrame(
         {"adcode": frame["adcode"], "radius": np.round(radii(frame["value"], max_radius), 2),
-         "value": frame["value"], "illustrative": frame["illustrative"].astype(bool),
-         "tip_label": [f"{n}: {number(v)} {unit}" for n, v in zip(names, frame["value"], strict=True)]},
+         "value": frame["value"], "illustrative": frame["illustrative"].astype(bool)},
         geometry=frame.geometry.representative_point().values, crs=frame.crs)
     has = (frame["value"].notna() & (frame["value"] > 0)).to_numpy()
     return pts[has].sort_values("value", ascending=False, kind="stable")
 
 
 def point_features(pts: gpd.GeoDataFrame) -> dict[str, object]:
-    """The circles as GeoJSON, coordinates rounded to ~100 m; built here (not through the shared geometry cache,
+    """The circles as GeoJSON, centres rounded to ~1 km; built here (not through the shared geometry cache,
     which would keep every render's new points)."""
     return {"type": "FeatureCollection", "features": [
-        {"id": str(i), "type": "Feature", "geometry": {"type": "Point", "coordinates": [round(x, 3), round(y, 3)]},
-         "properties": {"adcode": a, "radius": float(r), "illustrative": bool(ill), "tip_label": lab}}
-        for i, (a, r, ill, lab, x, y) in enumerate(zip(pts["adcode"], pts["radius"], pts["illustrative"],
-                                                        pts["tip_label"], pts.geometry.x, pts.geometry.y,
-                                                        strict=True))]}
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(x, 2), round(y, 2)]},
+         "properties": {"adcode": a, "radius": round(float(r), 2)} | ({"illustrative": True} if ill else {})}
+        for a, r, ill, x, y in zip(pts["adcode"], pts["radius"], pts["illustrative"], pts.geometry.x,
+                                   pts.geometry.y, strict=True)]}
 
 
-class FocusableSymbols(MacroElement):
-    """Each circle reachable by the keyboard: focusable, named for screen readers, its tooltip shown on focus."""
+class SymbolRegistry(MacroElement):
+    """Registers a circle layer in window.ipmapSymbols: static/js/symbols.js sizes each circle, names it for
+    screen readers from its unit's tooltip, puts it in the tab order and opens that tooltip on hover and focus."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var layer = {{ this.layer.get_name() }}, map = {{ this._parent.get_name() }}, shapes = {};
-            (window.ipmapMaps || []).forEach(function (entry) {
-                if (entry.map === map && entry.layer !== layer) entry.layer.eachLayer(function (s) {
-                    if (s.feature && s.feature.properties) shapes[s.feature.properties.adcode] = s;
-                });
-            });
-            layer.eachLayer(function (l) {
-                var code = l.feature.properties.adcode, shape = shapes[code];
-                l.setRadius(l.feature.properties.radius);  // per circle here: one shared style, a smaller page
-                // the shape's own tooltip and highlight, as if the pointer were on it, at the circle
-                function show() { if (shape) shape.fire("mouseover", {latlng: l.getLatLng()}, true); }
-                function hide() { if (shape) shape.fire("mouseout", {latlng: l.getLatLng()}, true); }
-                l.on("mouseover", show);
-                l.on("mouseout", hide);
-                l.on("click", function () {  // selects the unit on map and ranking, as a click on its shape does
-                    if (window.ipmapSelect) window.ipmapSelect(code, "map");
-                });
-                var el = l.getElement && l.getElement();
-                if (!el) return;
-                el.setAttribute("tabindex", "0");
-                el.setAttribute("role", "img");
-                el.setAttribute("aria-label", l.feature.properties.tip_label);
-                el.setAttribute("data-adcode", code);
-                el.classList.add("ipmap-symbol");
-                el.addEventListener("focus", function () { show(); l.setStyle({weight: 3, color: "#000000"}); });
-                el.addEventListener("blur", function () { hide(); layer.resetStyle(l); });
-                el.addEventListener("keydown", function (e) {
-                    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); l.fire("click"); }
-                });
-            });
-        })();
+        (window.ipmapSymbols = window.ipmapSymbols || []).push({
+            map: {{ this._parent.get_name() }}, layer: {{ this.layer.get_name() }}
+        });
         {% endmacro %}
         """
     )
 
     def __init__(self, layer: folium.GeoJson):
         super().__init__()
-        self._name = "FocusableSymbols"
+        self._name = "SymbolRegistry"
         self.layer = layer
 
 
@@ -189,13 +157,11 @@ def add_symbols(m: folium.Map, frame: gpd.GeoDataFrame, text: MapText,
     marker.options["pane"] = PANE  # folium's CircleMarker drops a pane given as an argument
     layer = folium.GeoJson(
         point_features(symbol_frame(frame, text, max_radius)), name="symbols", control=False, marker=marker,
-        style_function=lambda f: {"fill": True, "fillColor": FILL, "color": "#ffffff", "weight": 1,
-                                  "fillOpacity": 0.72,
-                                  "dashArray": "3 2" if f["properties"]["illustrative"] else None},
-        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
+        style_function=lambda _f: {"fill": True, "fillColor": FILL, "color": "#ffffff", "weight": 1,
+                                   "fillOpacity": 0.72},  # one style: an illustrative circle's dashes in the script
     )
     layer.add_to(m)
-    FocusableSymbols(layer).add_to(m)
+    SymbolRegistry(layer).add_to(m)
     return layer
 
 
