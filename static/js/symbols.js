@@ -28,7 +28,10 @@
       rest();
       l.on("mouseover", show);
       l.on("mouseout", hide);
-      l.on("click", function () { if (window.ipmapSelect) window.ipmapSelect(code, "map"); });
+      l.on("click", function () {  // a tap (no hover on a phone) shows the tooltip too
+        show();
+        if (window.ipmapSelect) window.ipmapSelect(code, "map");
+      });
       var el = l.getElement && l.getElement();
       if (!el) return;
       el.setAttribute("tabindex", "0");
