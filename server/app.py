@@ -32,7 +32,20 @@ from server.kept_responses import ResponseCache
 from server.limits import RenderGate
 from server.middleware import SecuredFastAPI
 from server.params import only_declared
-from server.routes import api, datasets, exports, pages, regions, search, signin, sources, views, workspace, zones
+from server.routes import (
+    api,
+    charts,
+    datasets,
+    exports,
+    pages,
+    regions,
+    search,
+    signin,
+    sources,
+    views,
+    workspace,
+    zones,
+)
 from server.settings import Settings
 
 STATIC = resources.STATIC
@@ -132,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(datasets.router)
     app.include_router(views.router)
+    app.include_router(charts.router)
     app.include_router(exports.router)
     app.include_router(zones.router)
     app.include_router(regions.router)

@@ -49,6 +49,11 @@ class MapView(BaseModel):
     indicator2: OptionalIndicator = Field(None, description="Second indicator for a side-by-side comparison of the "
                                                             "same year")
     region: str | None = Field(None, pattern=r"^\d{6}$", description="Selected region (adcode), highlighted")
+    within: str | None = Field(None, pattern=r"^\d{6}$", description="Drill-down: only the counties of this "
+                                                                      "prefecture (adcode), fitted (level=county)")
+    style: Literal["symbols", "choropleth"] | None = Field(
+        None, description="Proportional circles or a choropleth; default circles for counts and amounts (they add "
+                          "up across regions), a choropleth for rates, shares and scores")
     demo: bool = Field(False, description="Show the illustrative (made-up) demonstration values even where real "
                                           "ones exist for the indicator and level; every such value is marked")
 
@@ -68,6 +73,12 @@ class ResolvedView:
     indicator: Indicator
     year: int
     years: tuple[int, ...]
+    place: str = ""  # the prefecture a drill-down shows ("兰州市"), in the view's language
+
+    @property
+    def style(self) -> Literal["symbols", "choropleth"]:
+        """How the view is drawn: as asked, else circles for counts and amounts, a choropleth for the rest."""
+        return self.view.style or ("symbols" if self.indicator.additive else "choropleth")
 
 
 def available_years(observations: pd.DataFrame, indicator: str, adcodes: set[str]) -> list[int]:

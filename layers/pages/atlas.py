@@ -174,9 +174,19 @@ class Atlas:
             return None
         lod = view.lod if view.lod is not None else DEFAULT_LOD[view.level]
         # Zones and boundaries are fixed while serving: one overlay per (year, LOD, units, language), kept.
-        return self._memo.get(("zones", view.zones_year, lod, tuple(adcodes), view.lang), lambda: build_overlay(
-            self.zones, view.zones_year, self.boundaries.units("county", lod), self.units, adcodes, view.lang,
-            lod_by_id(lod).decimals))
+        def build() -> ZoneOverlay:
+            counties = self.boundaries.units("county", lod)
+            overlay = build_overlay(self.zones, view.zones_year, counties, self.units, adcodes, view.lang,
+                                    lod_by_id(lod).decimals)
+            if view.within is None:
+                return overlay
+            # A drill-down draws the zones' parts inside its prefecture only, not across the empty page around it.
+            mask = counties[counties["adcode"].isin(adcodes)].union_all()
+            inside = overlay.frame[overlay.frame.intersects(mask)].copy()
+            inside["geometry"] = inside.intersection(mask)
+            return ZoneOverlay(inside, overlay.labels, overlay.key, overlay.lang)
+
+        return self._memo.get(("zones", view.zones_year, lod, tuple(adcodes), view.lang, view.within), build)
 
     def kept(self, snap: Snapshot, key: tuple[object, ...], build: Callable[[], T]) -> T:
         """A result computed from a snapshot (values, ranks, the indicator list), kept per data version."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from layers.core.i18n import t
 from layers.core.mapnotes import map_notes
@@ -14,8 +16,21 @@ from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.pages.maps import ranking_for
 from layers.render.choropleth import classify_frame
-from layers.render.image import ExportData, ExportOptions, Format, Overlay, ZoneLayer, render
+from layers.render.image import (
+    ExportData,
+    ExportOptions,
+    Format,
+    Overlay,
+    ZoneLayer,
+    figure,
+    map_axes,
+    projected,
+    render,
+    save,
+)
 from layers.render.legend import centre_label
+from layers.render.symbols import base_fills, draw_symbols
+from layers.render.symbols import points as symbol_points
 from layers.render.tables import to_csv, to_xlsx
 from layers.render.zone_layer import STYLES
 from layers.stats.snapshot import Snapshot
@@ -86,13 +101,31 @@ def table(atlas: Atlas, snap: Snapshot, view: MapView) -> pd.DataFrame:
 
 
 def image_file(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:
-    """The view as PNG, SVG or PDF (same classes and colours as the live map), built once per view and version."""
+    """The view as PNG, SVG or PDF (same classes and colours, or the same circles, as the live map), built once
+    per view and version."""
     def build() -> bytes:
         # A PNG's raster is the one big allocation: it takes its pixels from the worker's canvas budget.
         with atlas.canvas(opts.pixels if fmt == "png" else 0):
-            return render(export_data(atlas, snap, view), fmt, opts)
+            return _image(atlas, snap, view, fmt, opts)
 
     return atlas.memo(snap, f"export-{fmt}-{opts.model_dump_json()}", view, build)
+
+
+def _image(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:
+    if frames.resolve(atlas, snap, view).style != "symbols":
+        return render(export_data(atlas, snap, view), fmt, opts)
+    fig, title = symbol_figure(atlas, snap, view, opts)
+    return save(fig, fmt, opts.scale, title)
+
+
+def symbol_figure(atlas: Atlas, snap: Snapshot, view: MapView, opts: ExportOptions) -> tuple[Figure, str]:
+    """The view as proportional circles over quietly filled units (no colour classes), with the circles' key."""
+    data = export_data(atlas, snap, view)
+    circles = symbol_points(data.frame)
+    data = replace(data, frame=base_fills(data.frame), classes=None, fills=[])
+    fig = figure(data, opts)
+    draw_symbols(map_axes(fig), projected(circles), data.unit, 11 * min(opts.width, opts.height) / 900)
+    return fig, data.title
 
 
 def table_file(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Literal["csv", "xlsx"]) -> bytes:

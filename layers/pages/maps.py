@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from layers.core.view import SCHEMES, MapView, ResolvedView
+from layers.core.fmt import esc
+from layers.core.view import SCHEMES, MapView, ResolvedView, available_years
 from layers.pages import frames
 from layers.pages.atlas import Atlas
 from layers.stats.change import base_year
@@ -31,15 +32,39 @@ def ranking_for(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedVi
     return rv, base, table
 
 
+def drill_links(atlas: Atlas, snap: Snapshot, rv: ResolvedView) -> dict[str, Any]:
+    """Links between levels: from a prefecture map down to each prefecture's counties (the query, `within` left to
+    add per row; None when the indicator has no county values), and from a drill-down back up to the province.
+
+    A year the other level lacks is dropped from the link, so it opens on that level's default year.
+    """
+    view = rv.view
+    out: dict[str, Any] = {"drill_query": None, "crumbs": None}
+    if view.level == "prefecture":
+        years = available_years(snap.observations, rv.indicator.id, atlas.level_adcodes("county"))
+        if years:
+            out["drill_query"] = view.query(level="county", region=None, year=rv.year if rv.year in years else None)
+    if view.within is not None:
+        years = available_years(snap.observations, rv.indicator.id, atlas.level_adcodes("prefecture"))
+        regions = atlas.regions("province")
+        province = regions.iloc[0]["name_en" if view.lang == "en" else "name_zh"] if len(regions) else ""
+        up = view.query(level="prefecture", within=None, region=view.within,
+                        year=rv.year if rv.year in years else None) if years else None
+        out["crumbs"] = {"province": str(province), "up": up, "place": rv.place,
+                         "whole": view.query(within=None, region=None)}
+    return out
+
+
 def ranking_block(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, Any]:
     """The ranking beside a map, the links that carry the view, and the embed snippet (base_url: the site's
     configured origin, or "" for a root-relative src the page's script completes with the browser's origin)."""
     rv, base, table = ranking_for(atlas, snap, view)
     query = view.query()
     src = f"{base_url.rstrip('/')}/embed?{query}"
-    snippet = (f'<iframe src="{src}" title="{frames.title(rv)}" width="100%" height="520" '
+    snippet = (f'<iframe src="{src}" title="{esc(frames.title(rv))}" width="100%" height="520" '
                'style="border:0;max-width:100%" loading="lazy"></iframe>')
-    return {"ranking": table.to_dict("records"), "base": base, "query": query, "embed_snippet": snippet,
+    return drill_links(atlas, snap, rv) | {
+            "ranking": table.to_dict("records"), "base": base, "query": query, "embed_snippet": snippet,
             "has_per_10k": bool(table["per_10k"].notna().any()), "has_share": bool(table["share"].notna().any())}
 
 

@@ -33,3 +33,24 @@ def target_for(targets: pd.DataFrame, adcode: str, indicator: str) -> dict[str, 
         return None
     row = hit.sort_values("year").iloc[-1]
     return {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+
+
+def lines(observations: pd.DataFrame, adcodes: list[str], indicator: str) -> pd.DataFrame:
+    """Every year each of several regions has for an indicator, in the order asked, oldest first within a region:
+    adcode, year, value, provenance, source (one frame for a chart of several lines)."""
+    rows = observations[(observations.indicator == indicator) & observations.adcode.isin(adcodes)]
+    rows = rows[rows["value"].notna()]
+    order = {a: i for i, a in enumerate(adcodes)}
+    cols = ["adcode", "year", "value", "provenance", "source", "illustrative"]
+    out = pd.DataFrame(rows.reindex(columns=cols))
+    out["provenance"] = out["provenance"].fillna("published")
+    out["_order"] = out["adcode"].map(order)
+    return out.sort_values(["_order", "year"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def targets_of(targets: pd.DataFrame, adcodes: list[str], indicator: str) -> list[dict[str, Any]]:
+    """The plan targets set on this very indicator for these regions (a target is drawn only on its own quantity
+    and in its own year, never carried across years as a line)."""
+    hit = targets[(targets.indicator == indicator) & targets.adcode.isin(adcodes) & targets.kind.isin(TARGET_KINDS)]
+    return [{str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for row in hit.sort_values("year").to_dict("records")]

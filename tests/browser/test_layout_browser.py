@@ -203,7 +203,7 @@ def test_another_site_can_frame_the_embed_but_not_the_pages(live_server: str, de
     with other_site(html) as url:
         page.goto(url)
         embed = page.frame_locator("#embed")
-        embed.locator("path.leaflet-interactive").first.wait_for()
-        assert embed.locator("path.leaflet-interactive").count() == 14
+        embed.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
+        assert embed.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 14  # the units
         framed = page.locator("#page").element_handle().content_frame()
         assert framed is not None and not framed.url.startswith(live_server)  # the page itself is refused: an error

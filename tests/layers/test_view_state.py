@@ -10,7 +10,7 @@ from layers.core.view import MapView
 # A value other than the default for each kind of field.
 SAMPLES = {"level": "prefecture", "indicator": "patent_grants", "year": 2019, "scheme": "natural_breaks", "k": 7,
            "lang": "en", "lod": 1, "base_year": 2016, "indicator2": "patent_applications", "region": "620102",
-           "zones_year": 2018}  # fields added later get a generic non-default value below
+           "zones_year": 2018, "within": "620100", "style": "symbols"}  # later fields: a generic value below
 
 
 def _non_default(name: str, field) -> object:  # noqa: ANN001

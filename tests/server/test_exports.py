@@ -31,12 +31,12 @@ def _rgb(hex_: str) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("level", ["county", "prefecture"])
 def test_png_has_size_and_live_map_colours_at_unit_interiors(client: TestClient, level: str) -> None:
-    q = f"level={level}&indicator=population&width=800&height=600&scale=2&zones=false"  # fills only: no hatch
+    q = f"level={level}&indicator=population&width=800&height=600&scale=2&zones=false&style=choropleth"  # no hatch
     r = client.get(f"/export.png?{q}")
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     img = Image.open(io.BytesIO(r.content)).convert("RGB")
     assert img.size == (1600, 1200)
-    live = dict(LIVE_FILL.findall(client.get(f"/map?level={level}&indicator=population").text))
+    live = dict(LIVE_FILL.findall(client.get(f"/map?level={level}&indicator=population&style=choropleth").text))
     assert len(live) == (87 if level == "county" else 14)
     # where each unit's interior point lands in the image, from the same figure layout
     data = export_data(client.app.state.atlas, newest(client.app.state.atlas), MapView(level=level, zones=False))  # type: ignore[attr-defined]
@@ -191,7 +191,7 @@ def test_export_draws_the_zones_the_live_map_draws(client: TestClient) -> None:
     legend = [t.get_text().replace("\n", "") for t in fig.legends[0].get_texts()]
     assert data.zones.heading in legend and all(label in legend for label in data.zones.labels.values())
     assert data.zones.note in legend and data.zones.note.startswith("另有") and data.zones.note in page
-    q = "level=county&indicator=population&width=800&height=600&scale=2&zones_year=2020"
+    q = "level=county&indicator=population&width=800&height=600&scale=2&zones_year=2020&style=choropleth"
     with_zones, without = (Image.open(io.BytesIO(client.get(f"/export.png?{q}{extra}").content)).convert("RGB")
                            for extra in ("", "&zones=false"))
     plain = export_data(atlas, newest(atlas), MapView(level="county", zones=False))

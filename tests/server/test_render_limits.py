@@ -171,6 +171,7 @@ def test_a_large_png_export_takes_its_pixels_from_the_budget(client: TestClient,
     gate: RenderGate = client.app.state.render_gate  # type: ignore[attr-defined]
     seen: list[int] = []
     monkeypatch.setattr(exports, "render", lambda data, fmt, opts: seen.append(gate.usage()["pixels"]) or b"png")
-    assert client.get("/export.png?level=prefecture&width=2000&height=1000&scale=2").status_code == 200
-    assert client.get("/export.svg?level=prefecture&width=2000&height=1000").status_code == 200
+    q = "level=prefecture&style=choropleth"  # the choropleth's renderer (counts default to circles)
+    assert client.get(f"/export.png?{q}&width=2000&height=1000&scale=2").status_code == 200
+    assert client.get(f"/export.svg?{q}&width=2000&height=1000").status_code == 200
     assert seen == [8_000_000, 0] and gate.usage()["pixels"] == 0
