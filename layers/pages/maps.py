@@ -94,3 +94,33 @@ def map_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict
 def embed_page(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
     """The map alone, for an iframe: title, legend, source and date stay inside it."""
     return {"lang": view.lang, "map": frames.render_map(atlas, snap, view), "view": view}
+
+
+RANKING_FIELDS = ("adcode", "name_zh", "name_en", "rank", "value", "illustrative", "change", "change_pct")
+
+
+def map_state(page: dict[str, Any]) -> dict[str, Any]:
+    """What a map page's script needs to redraw the page for a new view, from the same context the page is drawn
+    from (map_page): the title, the words around the map (escaped HTML, as the figure shows them), whether the view
+    shows illustrative values, the ranking rows in order (numbers, None for no data) and the page's own URL."""
+    rv: ResolvedView = page["rv"]
+    caption = page["map"]["caption"]
+    rows = [{k: (None if isinstance(r[k], float) and r[k] != r[k] else r[k]) for k in RANKING_FIELDS}
+            for r in page["ranking"]]
+    return {
+        "url": f"/map?{page['query']}", "title": page["map"]["title"],
+        "view": {"level": rv.view.level, "indicator": rv.indicator.id, "year": rv.year, "style": rv.style,
+                 "scheme": rv.view.scheme, "k": rv.view.k, "lang": rv.view.lang},
+        "illustrative": bool(page["illustrative"]), "watermark": caption["watermark"],
+        "caption": {k: caption[k] for k in ("title", "subtitle", "flag", "legend", "zones", "sources", "boundaries",
+                                            "notes")},
+        "ranking": rows, "base_year": page["base"], "data_version": page["data_version"],
+        "other_lang_query": page["other_lang_query"],
+    }
+
+
+def map_script(atlas: Atlas, snap: Snapshot, view: MapView) -> str:
+    """The view's map setup script (Folium's, rendered once and kept with the map) as a file a page can load after
+    its first map: inside a function, so its `let` and `const` names do not clash with the first map's (the map
+    registers itself in window.ipmapMaps, which is how the page's scripts find it)."""
+    return "(function () {\n" + str(frames.render_map(atlas, snap, view)["script"]) + "\n})();\n"
