@@ -10,7 +10,7 @@ from layers.core.fmt import esc
 from layers.core.view import SCHEMES, MapView, ResolvedView, available_years
 from layers.pages import frames
 from layers.pages.atlas import Atlas
-from layers.stats.change import base_year
+from layers.stats.change import average_annual_growth, base_year
 from layers.stats.classify import MAX_K, MIN_K
 from layers.stats.measures import per_10k
 from layers.stats.ranking import province_total, ranking
@@ -29,6 +29,9 @@ def ranking_for(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedVi
     obs = snap.observations
     table = ranking(now, before, rv.indicator, per_10k(obs, rv.indicator.id, rv.year, snap.hierarchy),
                     province_total(obs, rv.indicator.id, rv.year))
+    # over the span from the base year (compare offers it): None where the years were not both real or both made up
+    table["annual_growth"] = average_annual_growth(table["base_value"], table["value"], rv.year - base) \
+        if base is not None else float("nan")
     return rv, base, table
 
 
@@ -96,7 +99,8 @@ def embed_page(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
     return {"lang": view.lang, "map": frames.render_map(atlas, snap, view), "view": view}
 
 
-RANKING_FIELDS = ("adcode", "name_zh", "name_en", "rank", "value", "illustrative", "change", "change_pct")
+RANKING_FIELDS = ("adcode", "name_zh", "name_en", "rank", "value", "illustrative", "change", "change_pct",
+                  "annual_growth")
 
 
 def map_state(page: dict[str, Any]) -> dict[str, Any]:
