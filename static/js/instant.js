@@ -15,6 +15,11 @@
   var BINDERS = ["/static/js/ipmap.js", "/static/js/mapui.js", "/static/js/symbols.js"];
   var suffix = document.title.indexOf(" · ") >= 0 ? document.title.slice(document.title.lastIndexOf(" · ")) : "";
   var shown = window.location.search, seq = 0, busy = null;
+  // Said to screen readers once the new map is in place (the map and its words change out of the focus's way).
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
 
   function load(src) {
     return new Promise(function (resolve, reject) {
@@ -86,7 +91,8 @@
       })
       .then(function (state) {
         if (mine !== seq) return null;
-        return swap(state, push).then(done, function () { fallback(state.url); });
+        return swap(state, push).then(function () { status.textContent = state.title; done(); },
+                                      function () { fallback(state.url); });
       })
       .catch(function (e) {
         if (e && e.name === "AbortError") return;

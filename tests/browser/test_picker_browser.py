@@ -31,6 +31,8 @@ def test_a_choice_applies_without_the_show_button(live_years: str, desktop) -> N
     assert page.url == url
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"k=6"))
+    expect(page.locator("[role=status]").filter(has_text="专利申请受理量")).to_have_count(1)  # said when drawn
+    assert page.evaluate("document.activeElement.name") == "k"  # the focus stays on the control
     assert desktop.errors == []
 
 
@@ -95,6 +97,7 @@ def test_a_change_redraws_the_map_in_place_and_back_restores_it(live_years: str,
     page.mouse.move(*desktop.hover_point())
     expect(page.locator(".ipmap-tooltip")).to_contain_text("件/万人")
     assert page.locator("form.picker select[name=indicator]").input_value() == "invention_patents_per_10k"
+    assert "indicator=invention_patents_per_10k" in (page.locator("header a[hreflang]").get_attribute("href") or "")
     assert page.evaluate("window.stillHere") is True
 
     page.go_back()
