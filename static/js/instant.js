@@ -11,6 +11,9 @@
   if (!panel || !col || !window.fetch || !window.Promise || !window.URLSearchParams || !window.history.pushState) {
     return;
   }
+  // A draft preview's form does not carry the draft: a change leaves the preview by loading the public page, as
+  // it does without JavaScript, rather than keep the preview's banner over public figures.
+  if (document.querySelector(".draft-banner")) return;
   // Scripts that bind the page to its map and its ranking: run again, in page order, after each new map.
   var BINDERS = ["/static/js/ipmap.js", "/static/js/mapui.js", "/static/js/symbols.js"];
   var suffix = document.title.indexOf(" · ") >= 0 ? document.title.slice(document.title.lastIndexOf(" · ")) : "";
@@ -63,8 +66,7 @@
       var nav = header.querySelector("nav a[href^='/map']");
       if (nav) nav.setAttribute("href", state.url);
     }
-    if (push) window.history.pushState({ ipmap: true }, "", state.url);
-    else window.history.replaceState({ ipmap: true }, "", state.url);
+    if (push) window.history.pushState({ ipmap: true }, "", state.url);  // Back and Forward keep their own URL
     shown = window.location.search;
     return BINDERS.reduce(function (done, src) {
       return done.then(function () { return load(src); });
