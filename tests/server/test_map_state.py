@@ -101,3 +101,4 @@ def test_a_draft_preview_is_private(client: TestClient) -> None:
     s = client.get(state["script"], headers=auth)
     assert s.status_code == 200 and s.headers["cache-control"] == "private, no-store"
     assert client.get(state["script"]).status_code == 403
+
