@@ -120,7 +120,7 @@ def chart_file(atlas: Atlas, snap: Snapshot, view: MapView, regions: str | None,
         with atlas.canvas(int(WIDTH * HEIGHT * 4)):  # 2x: 1760 x 920 pixels from the worker's raster budget
             return image(chart_data(snap, view, codes, scale), "png", cjk_family())
 
-    return atlas.memo(snap, f"chart-png-{','.join(codes)}-{scale}", view, build)
+    return atlas.memo(snap, f"chart-png-{','.join(codes)}-{scale}", view, build, download=True)
 
 
 def chart_page(atlas: Atlas, snap: Snapshot, view: MapView, regions: str | None, scale: Scale) -> dict[str, Any]:

@@ -80,4 +80,4 @@ def multiples_file(atlas: Atlas, snap: Snapshot, view: MapView, spec: str, fmt: 
         with atlas.canvas(opts.pixels if fmt == "png" else 0):  # a PNG's raster from the worker's budget
             return render(multiples_data(atlas, snap, view, spec), fmt, opts)
 
-    return atlas.memo(snap, f"multiples-{fmt}-{spec}-{opts.model_dump_json()}", view, build)
+    return atlas.memo(snap, f"multiples-{fmt}-{spec}-{opts.model_dump_json()}", view, build, download=True)
