@@ -37,6 +37,7 @@ from server.routes import (
     charts,
     datasets,
     exports,
+    mapstate,
     pages,
     regions,
     search,
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/static/favicon.svg", status_code=301)
 
     app.include_router(pages.router)
+    app.include_router(mapstate.router)
     app.include_router(api.router)
     app.include_router(datasets.router)
     app.include_router(views.router)
