@@ -18,7 +18,7 @@ from server.app import create_app
 from server.settings import Settings
 
 EXAMPLES = 60  # per operation and phase
-RENDERS = "^/(export|briefing)"  # draw a map with matplotlib per call: fewer examples, same checks
+RENDERS = r"^/(export|briefing|map\.json)"  # draw a map per call (matplotlib, or Folium): fewer examples, same checks
 RENDER_EXAMPLES = 10
 CALLS: Counter[tuple[str, str, int]] = Counter()
 
@@ -26,8 +26,8 @@ CALLS: Counter[tuple[str, str, int]] = Counter()
 # the cases run against `fuzzed_app`, started on a store of its own.
 SPEC = create_app(Settings(_env_file=None)).openapi()  # type: ignore[call-arg]
 schema = schemathesis.openapi.from_dict(SPEC)
-# Export and briefing operations draw a map per call: for them the random (fuzzing) phase only, not the coverage
-# phase's sweep of boundary values (4000 x 4000 px images and the like), so the run stays short.
+# Export, briefing and map-state operations draw a map per call: for them the random (fuzzing) phase only, not the
+# coverage phase's sweep of boundary values (4000 x 4000 px images and the like), so the run stays short.
 renders = schemathesis.openapi.from_dict(
     SPEC, config=schemathesis.config.SchemathesisConfig.from_str("[phases.coverage]\nenabled = false\n"),
 ).include(path_regex=RENDERS)
@@ -42,7 +42,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     with TestClient(app):  # runs the lifespan: atlas loaded, store seeded
         yield app
     operations = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
-    assert {p for _, p in operations if re.match(RENDERS, p)} == {"/export.{fmt}", "/briefing.pdf"}
+    assert {p for _, p in operations if re.match(RENDERS, p)} == {"/export.{fmt}", "/briefing.pdf", "/map.json"}
     called = {(m, p) for m, p, _ in CALLS}
     assert operations and operations <= called, operations - called
     statuses = Counter(s for _, _, s in CALLS.elements())

@@ -104,6 +104,18 @@ def test_hostile_strings_show_as_text_in_title_legend_tooltip_and_ranking(hostil
     assert any(t.startswith(chengguan) for t in tips) and hostile["source"] in tips
 
 
+def test_hostile_strings_reach_the_redrawn_page_as_text(hostile_client: TestClient, hostile: dict) -> None:
+    """The parts the script puts in place with innerHTML, and the map script it loads, hold data only as text."""
+    state = hostile_client.get("/map.json?level=prefecture&year=2019").json()
+    page = assert_inert(state["panel"] + state["figure"])
+    assert all(assert_inert(part) for part in state["caption"].values())
+    lanzhou = hostile["names"]["620100"][0]
+    assert lanzhou in page.text["ranking"] and lanzhou in [r["name_zh"] for r in state["ranking"]]
+    tips = tooltips(Page(f"<script>{hostile_client.get(state['script']).text}</script>"))
+    assert len(tips) >= 14 * 4 and all(t == "small" and not attrs for tip in tips for t, attrs in tip.tags)
+    assert any("".join(tip.plain).startswith(lanzhou) for tip in tips)
+
+
 @pytest.mark.parametrize("param", ["indicator", "scheme", "level", "lang", "year", "k"])
 def test_reflected_parameters_are_escaped_on_error_pages(hostile_client: TestClient, hostile: dict,
                                                          param: str) -> None:
