@@ -272,3 +272,17 @@ def test_password_checks_wait_their_turn(client: TestClient) -> None:
     assert client.app.state.accounts.audit(action="signin_failed") == []  # type: ignore[attr-defined]
     client.app.state.password_gate = gate  # type: ignore[attr-defined]
     assert sign_in(client, "li").status_code == 303  # type: ignore[attr-defined]
+
+
+def test_dataset_page_maps_the_changes(client: TestClient) -> None:
+    """The two counties the draft changes are filled as changed, with their old and new values in the hover title;
+    nothing else is filled."""
+    draft = commit_draft(client, signed_in(client, "li"))
+    page = client.get(f"/workspace/datasets/{draft}").text
+    svg = page.split('<svg class="change-map"')[1].split("</svg>")[0]
+    filled = re.findall(r'<path class="changed" d="[^"]+" fill="(#\w+)" data-adcode="(\d+)"><title>([^<]+)</title>',
+                        svg)
+    assert sorted((a, f) for f, a, _ in filled) == [("620102", "#e08214"), ("620103", "#e08214")]
+    tips = {a: tip for _, a, tip in filled}
+    assert "城关区" in tips["620102"] and "→ 4,321" in tips["620102"] and "%" in tips["620102"]
+    assert re.search(r'data-key="changed">.*?：2 个地区', page, re.S) and 'data-key="added"' not in page
