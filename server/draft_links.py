@@ -43,7 +43,7 @@ def takes_draft(app: FastAPI, path: str) -> bool:
     if hit is None:
         hit = False
         for route in api_routes(app.router.routes):
-            if "GET" in route.methods and route.path_regex.match(path):
+            if "GET" in (route.methods or ()) and route.path_regex.match(path):
                 hit = "draft" in declared(route.dependant)
                 break
         if len(_TAKES) > 8192:

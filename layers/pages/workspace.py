@@ -3,6 +3,7 @@ publishing or retracting a dataset would change, value by value."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -104,12 +105,21 @@ def change_map_of(atlas: Atlas, rows: pd.DataFrame, title: str) -> dict[str, Any
     for adcode, group in units.groupby("adcode", sort=False):
         found = set(group.kind)
         kinds[str(adcode)] = found.pop() if len(found) == 1 else "mixed"
-        lines = [f"{r.indicator_name} {r.year}: " + (
-            f"+ {number(r.new)}" if r.kind == "added" else f"− {number(r.old)}" if r.kind == "removed"
-            else f"{number(r.old)} → {number(r.new)}" + (f" ({r.pct:+.1f}%)" if r.pct is not None else ""))
-            for r in group.head(6).itertuples()]
+        lines = [change_text(r) for r in group.head(6).to_dict("records")]
         more = f"\n… +{len(group) - 6}" if len(group) > 6 else ""
         tips[str(adcode)] = f"{group.region.iloc[0]} {adcode}\n" + "\n".join(lines) + more
     counts = {k: sum(1 for v in kinds.values() if v == k) for k in ("added", "changed", "removed", "mixed")}
     return {"svg": change_map(atlas.locator, kinds, tips, title), "counts": counts,
             "elsewhere": int(rows.adcode.nunique() - len(kinds))}
+
+
+def change_text(row: Mapping[Hashable, Any]) -> str:
+    """One change in words for a hover title: '专利授权量 2023: 5,823 → 4,321 (-25.8%)'."""
+    old, new, pct = row["old"], row["new"], row["pct"]
+    if row["kind"] == "added":
+        what = f"+ {number(new)}"
+    elif row["kind"] == "removed":
+        what = f"− {number(old)}"
+    else:
+        what = f"{number(old)} → {number(new)}" + (f" ({pct:+.1f}%)" if pct is not None else "")
+    return f"{row['indicator_name']} {row['year']}: {what}"
