@@ -239,9 +239,13 @@ def test_workspace_pages_show_hostile_strings_as_text(hostile_client: TestClient
     accounts.hasher = FAST
     if accounts.user("li") is None:
         accounts.add_user("li", "admin", PASSWORD)
-    signed_in(hostile_client, "li")
+    csrf = signed_in(hostile_client, "li")
+    for payload in (*hostile["xss"], *hostile["template"][:2]):  # a token's label is typed by its user
+        made = hostile_client.post("/workspace/account/tokens", data={"csrf": csrf, "label": payload})
+        assert made.status_code == 200 and not any(p in made.text for p in hostile["xss"])
     dataset_id = hostile_client.get("/api/datasets").json()[-1]["id"]
-    for url in ("/workspace", f"/workspace/datasets/{dataset_id}", "/workspace/audit",
+    for url in ("/workspace", f"/workspace/datasets/{dataset_id}", "/workspace/audit", "/workspace/account",
+                "/workspace/users",
                 f"/map?level=county&indicator=population&year={hostile['year']}&draft={dataset_id}"):
         html = hostile_client.get(url).text
         for payload in hostile["xss"]:
