@@ -178,4 +178,7 @@ async def change_user(request: Request, action: Literal["add", "role", "password
                             headers={"Retry-After": str(busy.retry_after), **auth.NO_STORE}) from busy
     await run_in_threadpool(record, request, who, f"user_{'passwd' if action == 'password' else action}", name,
                             detail)
-    return RedirectResponse("/workspace/users", 303, headers=auth.NO_STORE)
+    response = RedirectResponse("/workspace/users", 303, headers=auth.NO_STORE)
+    if action == "password" and name == who.name:  # their sessions ended with the change: this one goes on
+        auth.start_session(request, response, who)
+    return response
