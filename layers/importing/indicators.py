@@ -35,7 +35,8 @@ def check_indicator(form: dict[str, str], catalogue: Catalogue) -> tuple[list[In
         err("id", "taken", f"编号 {f['id']} 已在指标目录中 · already in the catalogue", "换一个编号")
     for col in ("name_zh", "name_en", "unit", "unit_en"):
         if not f[col]:
-            err(col, "missing", f"{col} 为空 · {col} is empty", "中文名、英文名和单位都必填 · names and units are needed")
+            err(col, "missing", f"{col} 为空 · {col} is empty",
+                "中文名、英文名和单位都必填 · names and units are needed")
     if f["kind"] not in KINDS:
         err("kind", "bad_kind", f"类型“{visible(f['kind'][:20])}”无效 · not a kind", "、".join(KINDS))
     aliases = [a.strip() for a in ALIAS_SPLIT.split(f["aliases"]) if a.strip()]

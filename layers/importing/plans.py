@@ -91,7 +91,7 @@ def toml_table(data: bytes) -> pd.DataFrame:
     head = {k: _text(raw.get(k, "")) for k in ("plan_id", "name_zh", "name_en", "start_year", "end_year",
                                                "region", "citation", "issuer_zh", "issuer_en")}
     head["plan_id"] = _text(raw.get("id", ""))
-    rows = []
+    rows: list[dict[str, object]] = []
     for kind, items in (("baseline", raw.get("baseline", [])), ("target", raw.get("target", []))):
         for item in items:
             comparator = item.get("qualifier", "=") if kind == "baseline" else item.get("comparator", ">=")
@@ -128,7 +128,8 @@ def validate_plan(table: pd.DataFrame, catalogue: Catalogue, units_from_catalogu
             f"使用工作台提供的规划模板 · use the plan template: {', '.join(COLUMNS)}")
         return PlanChecked(None, [], issues)
     if table.empty:
-        err(None, None, "empty", "文件中没有基期或目标数据 · no baseline or target rows", "每行填写一个数字 · one figure a row")
+        err(None, None, "empty", "文件中没有基期或目标数据 · no baseline or target rows",
+            "每行填写一个数字 · one figure a row")
         return PlanChecked(None, [], issues)
     table = table.copy()
     if units_from_catalogue or "unit" not in table.columns:
@@ -150,7 +151,8 @@ def validate_plan(table: pd.DataFrame, catalogue: Catalogue, units_from_catalogu
     first = int(table["_row"].iloc[0])
     for col in ("plan_id", "name_zh", "start_year", "end_year"):
         if not head[col]:
-            err(first, col, "plan_field_missing", f"{col} 为空 · {col} is empty", "每行都填写规划的编号、名称和起止年份")
+            err(first, col, "plan_field_missing", f"{col} 为空 · {col} is empty",
+                "每行都填写规划的编号、名称和起止年份")
     if head["plan_id"] and not PLAN_ID.match(head["plan_id"]):
         err(first, "plan_id", "bad_plan_id", f"规划编号“{visible(head['plan_id'][:40])}”不合规 · not a plan id",
             "小写字母、数字和连字符，如 gansu-ip-15")
@@ -183,7 +185,7 @@ def validate_plan(table: pd.DataFrame, catalogue: Catalogue, units_from_catalogu
         if ind is None:
             close = difflib.get_close_matches(ind_id, list(catalogue.indicators), n=1)
             by_name = [i.id for i in catalogue.indicators.values() if ind_id in (i.name_zh, i.name_en, *i.aliases)]
-            hint = (by_name or close or [None])[0]
+            hint = next(iter(by_name or close), None)
             err(line, "indicator", "unknown_indicator", f"未知指标“{visible(ind_id[:60])}” · unknown indicator",
                 f"使用指标编号，如 {hint} · use the catalogue id (/api/indicators)" if hint else
                 "使用 /api/indicators 中的指标编号；新指标由管理员在工作台添加 · an admin adds new indicators")
@@ -226,9 +228,11 @@ def validate_plan(table: pd.DataFrame, catalogue: Catalogue, units_from_catalogu
             ok = False
         for col in ("section", "sentence"):
             if not str(rec[col]):
-                err(line, col, f"{col}_missing", "缺少规划章节 · the plan section is missing" if col == "section" else
+                section = col == "section"
+                err(line, col, f"{col}_missing",
+                    "缺少规划章节 · the plan section is missing" if section else
                     "缺少规划原文 · the plan's own sentence is missing",
-                    "写明该数字出自规划的哪一章节，它就是数字的来源" if col == "section" else "照录规划中给出该数字的原句")
+                    "写明该数字出自规划的哪一章节，它就是数字的来源" if section else "照录规划中给出该数字的原句")
                 ok = False
             elif _check_text(err, line, col, str(rec[col])):
                 ok = False

@@ -73,8 +73,8 @@ STATUS = Migration(LATEST + 1, "datasets get a status", "ALTER TABLE datasets AD
 # table, dropped afterwards, so the store holds exactly what release 0.1.0 wrote.
 SCRATCH_PUBLICATIONS = ("CREATE TABLE publications (seq INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL, "
                         "action TEXT NOT NULL, at TEXT NOT NULL); "
-                        "CREATE TABLE plans (dataset_id INTEGER, plan_id TEXT, name_zh TEXT, name_en TEXT, region TEXT, "
-                        "start_year INTEGER, end_year INTEGER, citation TEXT)")
+                        "CREATE TABLE plans (dataset_id INTEGER, plan_id TEXT, name_zh TEXT, name_en TEXT, "
+                        "region TEXT, start_year INTEGER, end_year INTEGER, citation TEXT)")
 SCRATCH_DROP = ("DROP TABLE publications", "DROP TABLE plans")
 # What release 0.1.0 read: the newest dataset id as the version, and the newest dataset at or below it per value.
 RELEASE_0_1_0_CURRENT = """
