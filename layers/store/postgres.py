@@ -17,8 +17,6 @@ from layers.store import migrations
 from layers.store import sqlite as sqlite_store
 from layers.store.sqlite import OBSERVATION_COLUMNS, TARGET_COLUMNS, DatasetMeta
 
-# Same key as the SQLite schema's targets primary key (schema 4): one statement of a target per dataset.
-TARGET_KEY = ("dataset_id", "plan_id", "adcode", "indicator", "year")
 # pg_advisory_lock keys (any fixed 64-bit numbers): one dataset writer at a time; one instance seeding at a time.
 WRITE_LOCK = 0x1905_6200
 SEED_LOCK = 0x1905_6201
@@ -137,13 +135,10 @@ class PgStore:
                 db.execute(pg_query(sqlite_store._PUBLISH), {"dataset_id": dataset_id, "action": "publish",
                                                              "at": fields["created_at"]})
             if tgt is not None and len(tgt):
-                updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ["dataset_id", *TARGET_COLUMNS]
-                                    if c not in TARGET_KEY)
-                with db.cursor() as cur:
+                with db.cursor() as cur:  # a target stated twice in one file: the first statement stands
                     cur.executemany(
                         f"INSERT INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
-                        f" VALUES ({', '.join(['%s'] * (len(TARGET_COLUMNS) + 1))})"
-                        f" ON CONFLICT ({', '.join(TARGET_KEY)}) DO UPDATE SET {updates}",
+                        f" VALUES ({', '.join(['%s'] * (len(TARGET_COLUMNS) + 1))}) ON CONFLICT DO NOTHING",
                         [(dataset_id, *sqlite_store.plain_row(r)) for r in tgt.itertuples(index=False)],
                     )
             if plan is not None:

@@ -227,9 +227,9 @@ class Store:
                 )
                 if publish:
                     db.execute(_PUBLISH, {"dataset_id": dataset_id, "action": "publish", "at": now})
-                if tgt is not None and len(tgt):
+                if tgt is not None and len(tgt):  # a target stated twice in one file: the first stands
                     db.executemany(
-                        f"INSERT OR REPLACE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
+                        f"INSERT OR IGNORE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
                         f" VALUES (?, {', '.join('?' * len(TARGET_COLUMNS))})",
                         ((dataset_id, *plain_row(row)) for row in tgt.itertuples(index=False)),
                     )
