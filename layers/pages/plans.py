@@ -90,7 +90,7 @@ def plan_dataset(atlas: Atlas, dataset_id: int) -> dict[str, Any]:
     draft = f"&draft={dataset_id}" if state != "published" else ""
     progress = {i.base: i for i in atlas.catalogue.indicators.values() if i.derive == "progress"}
     previews = [{"label_zh": "简报（规划目标与评估）", "label_en": "Briefing: the plan's targets and verdicts",
-                 "href": "/briefing?" + (draft.lstrip("&") or "")}]
+                 "href": "/briefing" + ("?" + draft.lstrip("&") if draft else "")}]
     for ind in dict.fromkeys(t["indicator"] for t in target_rows):
         if ind in progress:
             p = progress[ind]

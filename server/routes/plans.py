@@ -5,7 +5,7 @@ templates; and the catalogue, to which admins add indicators."""
 from __future__ import annotations
 
 from pathlib import PureWindowsPath
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -127,6 +127,21 @@ def plan_page(request: Request, atlas: AtlasDep, dataset_id: PlanId) -> Response
     """One plan dataset: its period, targets and baselines with their sections, previews, publish or retract."""
     who, csrf = auth.page_user(request)
     return render_private(request, "workspace_plan.html", context(who, csrf, **plans.plan_dataset(atlas, dataset_id)))
+
+
+@router.post("/workspace/plans/{dataset_id}/{action}")
+async def plan_act(request: Request, atlas: AtlasDep, dataset_id: PlanId,
+                   action: Literal["publish", "retract"]) -> Response:
+    """Publish a plan (it is in force from the new data version on) or retract it (publishers); audited."""
+    who, csrf = auth.page_user(request, "publisher")
+    form = await request.form(max_files=0, max_fields=4)
+    auth.check_csrf(request, form, csrf)
+    await run_in_threadpool(plans.plan_dataset, atlas, dataset_id)  # a plan dataset, or 404
+    change = atlas.store.publish if action == "publish" else atlas.store.retract
+    version = await run_in_threadpool(change, dataset_id)
+    await run_in_threadpool(auth.accounts(request).record, who.name, action, f"dataset {dataset_id}",
+                            f"plan; data version {version}", auth.client_ip(request))
+    return RedirectResponse(f"/workspace/plans/{dataset_id}", 303, headers=auth.NO_STORE)
 
 
 @router.get("/workspace/indicators")

@@ -119,8 +119,18 @@ def test_the_workspace_checks_commits_and_previews_a_plan(client: TestClient) ->
     assert page.headers["cache-control"] == "private, no-store" and f"/briefing?draft={draft}" in page.text
     assert "2026–2030" in page.text and TEMPLATE[1].replace("'", "&#39;") in page.text
     assert "/publish" not in page.text  # an uploader drafts; a publisher publishes
+    assert client.post(f"/workspace/plans/{draft}/publish", data={"csrf": csrf}).status_code == 403
     listing = client.get("/workspace/plans").text
-    assert f"/workspace/plans/{draft}" in listing
+    assert f"/workspace/plans/{draft}" in listing and "2026–2030" in listing
+    csrf = signed_in(client, "li")
+    assert f'action="/workspace/plans/{draft}/publish"' in client.get(f"/workspace/plans/{draft}").text
+    r = client.post(f"/workspace/plans/{draft}/publish", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/workspace/plans/{draft}"
+    assert TARGET in TestClient(client.app).get(BRIEFING).text
+    page = client.get(f"/workspace/plans/{draft}").text
+    assert f"draft={draft}" not in page and 'action="/workspace/plans/' in page  # now links the public views
+    r = client.post(f"/workspace/plans/{draft}/retract", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and TARGET not in TestClient(client.app).get(BRIEFING).text
 
 
 def test_templates_have_a_header_and_a_commented_example(client: TestClient) -> None:
