@@ -4,7 +4,12 @@ periods, one plan dataset's figures with the previews of it in force, the blank 
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
+
+import openpyxl
+from openpyxl.styles import Font
 
 from layers.core.errors import NotFoundError
 from layers.importing.indicators import check_indicator
@@ -23,6 +28,21 @@ TEMPLATES = {
             "（示例行：以 # 开头的行不导入）\n",
 }
 TEMPLATE_KINDS = tuple(TEMPLATES)
+
+
+def template_xlsx(kind: str) -> bytes:
+    """The same template as a workbook: the header in bold, the example row (commented with #) below it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "plan" if kind == "plan" else "data"
+    for row in csv.reader(io.StringIO(TEMPLATES[kind])):
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def checked(atlas: Atlas, data: bytes, file_name: str) -> PlanChecked:

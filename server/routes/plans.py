@@ -56,6 +56,28 @@ def plan_template() -> Response:
     return template("plan")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(kind: str) -> Response:
+    """A blank template as a workbook."""
+    return Response(plans.template_xlsx(kind), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="ipmap-{kind}-template.xlsx"',
+                             "Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/workspace/templates/data.xlsx")
+def data_template_xlsx() -> Response:
+    """The data upload template as a workbook."""
+    return workbook("data")
+
+
+@router.get("/workspace/templates/plan.xlsx")
+def plan_template_xlsx() -> Response:
+    """The plan template as a workbook."""
+    return workbook("plan")
+
+
 async def read_file(request: Request, max_fields: int) -> tuple[dict[str, str], bytes, str]:
     """A multipart form's text fields, its file's bytes and name, refused with 413 past the upload limit."""
     limit = request.app.state.settings.max_upload_bytes

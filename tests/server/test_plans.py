@@ -148,6 +148,10 @@ def test_templates_have_a_header_and_a_commented_example(client: TestClient) -> 
     # the example row is passed over: a blank template has no rows, and nothing else is wrong with it
     assert [x["code"] for x in r.json()["report"]] == ["no_rows"]
     assert client.get("/workspace/templates/long.csv").status_code == 200  # the earlier templates stay
+    book = client.get("/workspace/templates/plan.xlsx")
+    r = client.post("/api/plans?dry_run=true", files={"file": ("plan.xlsx", book.content)},
+                    headers=bearer(client, "wang"))
+    assert [x["code"] for x in r.json()["report"]] == ["empty"]  # the header read, the example row passed over
 
 
 def test_admins_add_indicators_that_uploads_then_use(client: TestClient, request: pytest.FixtureRequest) -> None:
