@@ -16,7 +16,8 @@ from layers.store.sqlite import DatasetMeta
 
 PLAN = "gansu-ip-14,甘肃省“十四五”知识产权发展规划,Gansu IP 14th,2021,2025,"
 CSV = (",".join(COLUMNS) + "\n"
-       + PLAN + "invention_patents_per_10k,target,2025,>=,4.5,件/万人,三、主要目标,每万人口发明专利拥有量达到4.5件（测试用）\n")
+       + PLAN + "invention_patents_per_10k,target,2025,>=,4.5,件/万人,三、主要目标,"
+       "每万人口发明专利拥有量达到4.5件（测试用）\n")
 PROGRESS = "invention_patents_per_10k_progress"
 
 
