@@ -201,9 +201,20 @@ def flag(values: dict[str, str], name: str) -> bool:
     return text in TRUE
 
 
-@api_router.post("/api/plans", dependencies=[Depends(BEARER)],
-                 responses={401: {"description": "Missing or wrong token"},
+# The body is read by hand (size-limited, token first), so it is documented here for /docs and clients.
+PLAN_BODY: dict[str, object] = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary",
+                            "description": "The plan template as CSV or XLSX, or the plan TOML file"},
+                   "dry_run": {"type": "string", "description": "Same as the query parameter"},
+                   "publish": {"type": "string", "description": "Same as the query parameter"}}}}}}}
+
+
+@api_router.post("/api/plans", dependencies=[Depends(BEARER)], openapi_extra=PLAN_BODY,
+                 responses={400: {"description": "Unreadable file, or no file"},
+                            401: {"description": "Missing or wrong token"},
                             403: {"description": "publish=true from a caller who may not publish"},
+                            413: {"description": "File larger than max_upload_bytes"},
                             422: {"description": "The plan has problems: {detail, report: [{row, column, problem, "
                                                  "suggestion}]}"}})
 async def upload_plan(request: Request, atlas: AtlasDep,
