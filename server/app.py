@@ -59,7 +59,14 @@ def render_gate(settings: Settings) -> RenderGate:
                       settings.retry_after_seconds)
 
 
-def load_atlas(settings: Settings, gate: RenderGate | None = None) -> Atlas:
+def export_gate(settings: Settings) -> RenderGate:
+    """The per-worker bound on downloads drawn (exports, briefing PDFs, chart images): slots apart from the maps'.
+    Their rasters still share the render gate's pixel budget, so memory stays bounded as before."""
+    return RenderGate(settings.export_slots, settings.export_queue, settings.render_wait_seconds,
+                      settings.retry_after_seconds, pixels=0)
+
+
+def load_atlas(settings: Settings, gate: RenderGate | None = None, downloads: RenderGate | None = None) -> Atlas:
     """Everything the app reads, loaded once; the store is created and seeded on first start."""
     store = open_store(settings.database, settings.database_url)
     catalogue = Catalogue.load()
@@ -68,7 +75,8 @@ def load_atlas(settings: Settings, gate: RenderGate | None = None) -> Atlas:
     return Atlas(BoundarySet.load(settings.boundaries), catalogue, store, settings.tile_url, settings.tile_attribution,
                  ZoneBook.load(settings.zones), map_approval=settings.map_approval,
                  render_cache_bytes=settings.cache_bytes("renders"), memo_cache_bytes=settings.cache_bytes("memo"),
-                 render_guard=gate, canvas_guard=gate.canvas if gate is not None else None)
+                 render_guard=gate, download_guard=downloads or gate,
+                 canvas_guard=gate.canvas if gate is not None else None)
 
 
 def cache_usage(app: FastAPI) -> dict[str, tuple[int, int]]:
@@ -95,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Renders are Python and hold the interpreter lock; a shorter switch interval hands it back to the event
         # loop sooner, so /healthz and kept pages are answered between the render's slices (server.limits).
         sys.setswitchinterval(settings.switch_interval_ms / 1000)
-        app.state.atlas = load_atlas(settings, app.state.render_gate)
+        app.state.atlas = load_atlas(settings, app.state.render_gate, app.state.export_gate)
         app.state.accounts = Accounts(app.state.atlas.store)
         async with anyio.create_task_group() as tasks:
             if settings.trim_seconds > 0:
@@ -116,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.render_gate = render_gate(settings)
+    app.state.export_gate = export_gate(settings)
     # a password check costs ~64 MB and ~0.2 s (argon2): a few at once per worker, a short queue, then 503
     app.state.password_gate = RenderGate(slots=2, queue=8, wait=10.0, retry_after=5, pixels=0)
     app.state.csp = Policy(settings.frame_ancestors or "'self'", settings.tile_url,

@@ -50,9 +50,12 @@ class Settings(BaseSettings):
                                    "the embed snippet points there; when unset the browser fills in its own origin "
                                    "(the request's Host header is never used); https also marks session cookies "
                                    "Secure")
-    render_slots: int = Field(2, ge=1, description="Expensive renders (uncached maps, PNG/SVG/PDF exports, the "
-                              "briefing PDF) running at once, per worker")
+    render_slots: int = Field(2, ge=1, description="Uncached maps, compare and timeline pages drawn at once, per "
+                              "worker")
     render_queue: int = Field(4, ge=0, description="Renders waiting for a slot, per worker; more answer 503")
+    export_slots: int = Field(1, ge=1, description="PNG/SVG/PDF exports, briefing PDFs and chart images drawn at "
+                              "once, per worker: slots of their own, so a burst of exports leaves the maps theirs")
+    export_queue: int = Field(4, ge=0, description="Exports waiting for a slot, per worker; more answer 503")
     render_wait_seconds: float = Field(20, gt=0, description="Longest wait for a render slot before a 503")
     retry_after_seconds: int = Field(5, ge=1, description="Retry-After of a 503 when the renders are full")
     switch_interval_ms: float = Field(0.5, gt=0, le=5, description="How long a rendering thread keeps Python's "

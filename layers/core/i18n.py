@@ -348,6 +348,7 @@ MESSAGES.update({
     "unit_label": {"zh": "单位", "en": "Unit"},
     "datum_short": {"zh": "坐标 WGS84", "en": "WGS84"},
     "schematic_map": {"zh": "示意图，非标准地图", "en": "Schematic map, not a standard map"},
+    "projection_albers": {"zh": "投影：Albers 等积圆锥", "en": "Projection: Albers equal-area conic"},
     "approval_no": {"zh": "审图号：{number}", "en": "Map approval no. {number}"},
     "centre_zero": {"zh": "零增长", "en": "no growth"},
     "hatch_zones": {"zh": "区域加阴影", "en": "Hatch the zones"},

@@ -45,15 +45,20 @@ class Memo:
         self._items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The kept value for key, or compute() kept under it (two threads may both compute; one value wins)."""
+    def get(self, key: Hashable, compute: Callable[[], T],
+            guard: Callable[[], AbstractContextManager[object]] | None = None) -> T:
+        """The kept value for key, or compute() kept under it (two threads may both compute; one value wins).
+
+        `guard` replaces the memo's own for this computation (exports wait on their own slots, not the maps').
+        """
         hit = self.peek(key)
         if hit is not _MISSING:
             return hit  # type: ignore[return-value]
-        if self.guard is None:
+        guard = guard or self.guard
+        if guard is None:
             value = compute()
         else:
-            with self.guard():
+            with guard():
                 value = compute()
         self.put(key, value)
         return value

@@ -76,6 +76,9 @@ class Atlas:
     # A per-worker bound on expensive work (server.limits): render_guard wraps every render that is not cached,
     # canvas_guard every raster drawn, with its pixels.
     render_guard: Callable[[], AbstractContextManager[object]] | None = field(default=None, repr=False)
+    # Downloads (PNG/SVG/PDF exports, the briefing PDF, charts) wait on slots of their own, so a burst of exports
+    # never leaves the interactive maps without one; unset, they share render_guard.
+    download_guard: Callable[[], AbstractContextManager[object]] | None = field(default=None, repr=False)
     canvas_guard: Callable[[int], AbstractContextManager[object]] | None = field(default=None, repr=False)
     _renders: Memo = field(init=False, repr=False)
     # Per-version results (values of a view, the indicator list) and per-start-up ones (rounded units).
@@ -216,12 +219,13 @@ class Atlas:
         """
         return self._renders.get((*key, self.tile_url), lambda: render_parts(build()))
 
-    def memo(self, snap: Snapshot, kind: str, view: MapView, build: Callable[[], T]) -> T:
+    def memo(self, snap: Snapshot, kind: str, view: MapView, build: Callable[[], T], download: bool = False) -> T:
         """Cache any view-derived result (maps, compare, timelines, exports) by (kind, view, data version); the
-        view is checked first (resolve), so one that names nothing is never drawn nor kept."""
+        view is checked first (resolve), so one that names nothing is never drawn nor kept. A `download` is drawn
+        under download_guard instead of the maps' render_guard."""
         self.resolve(snap, view)
         return self._renders.get((kind, view.model_dump_json(exclude={"version", "demo"}), *snap.key, self.tile_url),
-                                 build)
+                                 build, guard=self.download_guard if download else None)
 
     def canvas(self, pixels: int) -> AbstractContextManager[object]:
         """Hold `pixels` of the worker's raster budget while drawing (canvas_guard; nothing when unset)."""

@@ -56,4 +56,4 @@ def briefing_file(atlas: Atlas, snap: Snapshot, view: MapView) -> bytes:
         return briefing_pdf(export_data(atlas, snap, view), rows, key_figures(snap, view.lang), heading,
                             f"{t('value', view.lang)} ({unit})")
 
-    return atlas.memo(snap, "briefing-pdf", view, build)
+    return atlas.memo(snap, "briefing-pdf", view, build, download=True)

@@ -7,10 +7,11 @@ from typing import Any, Literal
 from layers.core.errors import UnknownParameterError
 from layers.core.fmt import number
 from layers.core.i18n import t
+from layers.core.sources import source_line_html, source_line_text, tooltip_source
 from layers.core.view import MapView
 from layers.pages import frames
 from layers.pages.atlas import Atlas
-from layers.render.image import cjk_family, source_parts
+from layers.render.image import cjk_family
 from layers.render.linechart import (
     COLOURS,
     HEIGHT,
@@ -84,7 +85,7 @@ def chart_data(snap: Snapshot, view: MapView, codes: list[str], scale: Scale) ->
     chart_lines = []
     for code in codes:
         rows = data[data["adcode"] == code]
-        pts = tuple(Point(int(y), float(v), str(p), str(s)) for y, v, p, s in
+        pts = tuple(Point(int(y), float(v), str(p), tooltip_source(s, lang)) for y, v, p, s in
                     zip(rows["year"], rows["value"], rows["provenance"], rows["source"], strict=True))
         chart_lines.append(Line(code, str(name_of.get(code, code)), pts))
     marks = []
@@ -96,11 +97,13 @@ def chart_data(snap: Snapshot, view: MapView, codes: list[str], scale: Scale) ->
                 f" ({name_of.get(str(tg['adcode']), tg['adcode'])})"
         marks.append(TargetMark(str(tg["adcode"]), int(tg["year"]), float(tg["value"]), label))
     drawn = [ln for ln in chart_lines if ln.points]
+    shown = data[data["adcode"].isin([ln.adcode for ln in drawn])]
     years = [p.year for ln in drawn for p in ln.points] + [m.year for m in marks]
     indicator = ind.name_en if lang == "en" else ind.name_zh
     title = t("chart_title", lang, indicator=indicator, start=min(years), end=max(years)) if years else indicator
     return LineChart(title=title, unit=ind.unit_en if lang == "en" else ind.unit, lines=drawn, words=words(lang),
-                     sources=source_parts(sorted({p.source for ln in drawn for p in ln.points})), targets=marks,
+                     source_line=source_line_text(shown["source"], lang, bool(shown["provenance"].str.contains(
+                         "illustrative").any())), targets=marks,
                      log=scale == "log", missing=[ln.name for ln in chart_lines if not ln.points])
 
 
@@ -120,7 +123,7 @@ def chart_file(atlas: Atlas, snap: Snapshot, view: MapView, regions: str | None,
         with atlas.canvas(int(WIDTH * HEIGHT * 4)):  # 2x: 1760 x 920 pixels from the worker's raster budget
             return image(chart_data(snap, view, codes, scale), "png", cjk_family())
 
-    return atlas.memo(snap, f"chart-png-{','.join(codes)}-{scale}", view, build)
+    return atlas.memo(snap, f"chart-png-{','.join(codes)}-{scale}", view, build, download=True)
 
 
 def chart_page(atlas: Atlas, snap: Snapshot, view: MapView, regions: str | None, scale: Scale) -> dict[str, Any]:
@@ -149,6 +152,8 @@ def chart_page(atlas: Atlas, snap: Snapshot, view: MapView, regions: str | None,
         "full": len(codes) >= MAX_LINES, "max_lines": MAX_LINES, "regions_q": ",".join(codes),
         "indicators": [i for i in frames.indicators(atlas, snap) if i["levels"]],
         "data_version": snap.version, "title": chart.title, "kinds": kinds(chart),
+        "sources_line": source_line_html(lines(snap.observations, codes, view.indicator)["source"], lang,
+                                         any("illustrative" in p.provenance for ln in chart.lines for p in ln.points)),
         "marks": {"published": "●", "computed": "■", "illustrative": "○", "computed_illustrative": "□"},
     }
 

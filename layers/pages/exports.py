@@ -108,7 +108,7 @@ def image_file(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Format, opts: E
         with atlas.canvas(opts.pixels if fmt == "png" else 0):
             return _image(atlas, snap, view, fmt, opts)
 
-    return atlas.memo(snap, f"export-{fmt}-{opts.model_dump_json()}", view, build)
+    return atlas.memo(snap, f"export-{fmt}-{opts.model_dump_json()}", view, build, download=True)
 
 
 def _image(atlas: Atlas, snap: Snapshot, view: MapView, fmt: Format, opts: ExportOptions) -> bytes:

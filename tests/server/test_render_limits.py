@@ -67,12 +67,13 @@ def test_a_full_render_limit_answers_503_and_keeps_healthz_and_kept_pages(
     threads.append(in_thread(client, "/embed?level=county&k=4", queued))
     until(lambda: gate.usage()["waiting"] == 1)
     try:
-        for url in ("/embed?level=county&k=6", "/map?level=county&k=7", "/export.png?level=county&k=8",
-                    "/briefing.pdf?level=county&k=9"):
+        for url in ("/embed?level=county&k=6", "/map?level=county&k=7"):
             busy = client.get(url)
             assert busy.status_code == 503, url
             assert busy.headers["retry-after"] == "7" and busy.headers["cache-control"] == "no-store"
             assert "busy" in busy.json()["detail"]
+        # Exports wait on slots of their own: a full map gate does not stop them.
+        assert client.get("/export.svg?level=county&k=8").status_code == 200
         # Nothing waits on the renders: health, kept pages, JSON and static files answer meanwhile.
         assert client.get("/healthz").status_code == 200
         again = client.get("/embed?level=prefecture")
@@ -86,6 +87,34 @@ def test_a_full_render_limit_answers_503_and_keeps_healthz_and_kept_pages(
     assert [r.status_code for r in first + queued] == [200, 200]  # the running and the queued one both finish
     assert gate.usage() == {"running": 0, "waiting": 0, "slots": 1, "queue": 1, "pixels": 0, "canvas_waiting": 0}
     assert client.get("/embed?level=county&k=6").status_code == 200  # free again
+
+
+def test_a_burst_of_exports_leaves_the_maps_their_slots(one_slot: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exports hold their own slot (IPMAP_EXPORT_SLOTS): one being drawn and a full export queue answer the next
+    export 503, while an uncached map is still drawn."""
+    client = one_slot
+    downloads: RenderGate = client.app.state.export_gate  # type: ignore[attr-defined]
+    downloads.queue = 0
+    release = threading.Event()
+    original = exports._image
+
+    def slow(*args: Any) -> bytes:
+        assert release.wait(60), "the test never released the export"
+        return original(*args)
+
+    monkeypatch.setattr(exports, "_image", slow)
+    first: list[httpx.Response] = []
+    th = in_thread(client, "/export.svg?level=county&k=3", first)
+    until(lambda: downloads.usage()["running"] == 1)
+    try:
+        busy = client.get("/export.pdf?level=county&k=4")
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "7"
+        assert client.get("/embed?level=county&k=5").status_code == 200  # a map still has its slot
+    finally:
+        release.set()
+        th.join(60)
+    assert [r.status_code for r in first] == [200]
+    assert downloads.usage()["running"] == 0
 
 
 def test_a_busy_answer_is_not_kept(one_slot: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
