@@ -39,6 +39,7 @@ from server.routes import (
     exports,
     mapstate,
     pages,
+    plans,
     regions,
     search,
     signin,
@@ -163,6 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(sources.router)
     app.include_router(signin.router)
+    app.include_router(plans.router)  # before the workspace's: its templates are named paths under the same folder
+    app.include_router(plans.api_router)
     app.include_router(workspace.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
