@@ -38,7 +38,9 @@ from server.routes import (
     charts,
     datasets,
     exports,
+    mapstate,
     pages,
+    plans,
     regions,
     search,
     signin,
@@ -152,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/static/favicon.svg", status_code=301)
 
     app.include_router(pages.router)
+    app.include_router(mapstate.router)
     app.include_router(api.router)
     app.include_router(datasets.router)
     app.include_router(views.router)
@@ -162,6 +165,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(sources.router)
     app.include_router(signin.router)
+    app.include_router(plans.router)  # before the workspace's: its templates are named paths under the same folder
+    app.include_router(plans.api_router)
     app.include_router(workspace.router)
     app.include_router(account.router)
     errors.install(app)

@@ -75,3 +75,11 @@ def render_private(request: Request, template: str, context: dict[str, Any], sta
         {"request": request, "t": labels(lang), "lang": lang, **context})
     return Response(html, status_code, media_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "private, no-store"})
+
+
+def render_fragment(request: Request, template: str, context: dict[str, Any]) -> str:
+    """A partial template as text, with the context a page would give it (for JSON answers that carry the HTML of
+    a part of a page, drawn by the very template the full page includes)."""
+    context = {"t": labels(str(context.get("lang", "zh"))),
+               "draft_preview": getattr(request.state, "draft", None)} | context
+    return str(request.app.state.templates.get_template(template).render({"request": request, **context}))

@@ -154,6 +154,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "diverging_note": {"zh": "橙色为减少，紫色为增加，灰色为变化较小；深浅对称。", "en": "Orange is a fall, purple a rise, grey little change; shades are symmetric around zero."},
     "change": {"zh": "变化", "en": "Change"},
     "change_pct": {"zh": "变化率", "en": "Change %"},
+    "annual_growth": {"zh": "年均增长率", "en": "Avg. annual growth"},
+    "annual_growth_note": {"zh": "年均增长率为{base}→{year}共{n}年的复合增长率。", "en": "Average annual growth is the compound rate over the {n} years {base}→{year}."},
     "rank_change": {"zh": "名次变化", "en": "Rank change"},
     "per_10k": {"zh": "每万人", "en": "Per 10k people"},
     "share": {"zh": "占全省", "en": "Share of province"},

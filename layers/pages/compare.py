@@ -106,6 +106,9 @@ def compare(atlas: Atlas, snap: Snapshot, view: MapView) -> Comparison:
 def compare_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict[str, object]:
     """The compare page: two years (and their change) or two indicators, with the pickers and the ranking."""
     cmp = atlas.memo(snap, "compare", view, lambda: compare(atlas, snap, view))
-    return view_page(atlas, snap, view, base_url) | {
+    page = view_page(atlas, snap, view, base_url)
+    span = page["rv"].year - page["base"] if page["base"] is not None else 0
+    return page | {
+        "annual_growth_span": span if span > 1 else None,  # over one year it would repeat the change %
         "cmp": cmp, "merge_heads": merge_heads, "merge_bodies": merge_bodies,
         "illustrative": any(bool(p.frame["illustrative"].any()) for p in (cmp.left, cmp.right))}

@@ -10,7 +10,7 @@ from layers.core.fmt import esc
 from layers.core.view import SCHEMES, MapView, ResolvedView, available_years
 from layers.pages import frames
 from layers.pages.atlas import Atlas
-from layers.stats.change import base_year
+from layers.stats.change import average_annual_growth, base_year
 from layers.stats.classify import MAX_K, MIN_K
 from layers.stats.measures import per_10k
 from layers.stats.ranking import province_total, ranking
@@ -29,6 +29,9 @@ def ranking_for(atlas: Atlas, snap: Snapshot, view: MapView) -> tuple[ResolvedVi
     obs = snap.observations
     table = ranking(now, before, rv.indicator, per_10k(obs, rv.indicator.id, rv.year, snap.hierarchy),
                     province_total(obs, rv.indicator.id, rv.year))
+    # over the span from the base year (compare offers it): None where the years were not both real or both made up
+    table["annual_growth"] = average_annual_growth(table["base_value"], table["value"], rv.year - base) \
+        if base is not None else float("nan")
     return rv, base, table
 
 
@@ -94,3 +97,34 @@ def map_page(atlas: Atlas, snap: Snapshot, view: MapView, base_url: str) -> dict
 def embed_page(atlas: Atlas, snap: Snapshot, view: MapView) -> dict[str, Any]:
     """The map alone, for an iframe: title, legend, source and date stay inside it."""
     return {"lang": view.lang, "map": frames.render_map(atlas, snap, view), "view": view}
+
+
+RANKING_FIELDS = ("adcode", "name_zh", "name_en", "rank", "value", "illustrative", "change", "change_pct",
+                  "annual_growth")
+
+
+def map_state(page: dict[str, Any]) -> dict[str, Any]:
+    """What a map page's script needs to redraw the page for a new view, from the same context the page is drawn
+    from (map_page): the title, the words around the map (escaped HTML, as the figure shows them), whether the view
+    shows illustrative values, the ranking rows in order (numbers, None for no data) and the page's own URL."""
+    rv: ResolvedView = page["rv"]
+    caption = page["map"]["caption"]
+    rows = [{k: (None if isinstance(r[k], float) and r[k] != r[k] else r[k]) for k in RANKING_FIELDS}
+            for r in page["ranking"]]
+    return {
+        "url": f"/map?{page['query']}", "title": page["map"]["title"],
+        "view": {"level": rv.view.level, "indicator": rv.indicator.id, "year": rv.year, "style": rv.style,
+                 "scheme": rv.view.scheme, "k": rv.view.k, "lang": rv.view.lang},
+        "illustrative": bool(page["illustrative"]), "watermark": caption["watermark"],
+        "caption": {k: caption[k] for k in ("title", "subtitle", "flag", "legend", "zones", "sources", "boundaries",
+                                            "notes")},
+        "ranking": rows, "base_year": page["base"], "data_version": page["data_version"],
+        "other_lang_query": page["other_lang_query"],
+    }
+
+
+def map_script(atlas: Atlas, snap: Snapshot, view: MapView) -> str:
+    """The view's map setup script (Folium's, rendered once and kept with the map) as a file a page can load after
+    its first map: inside a function, so its `let` and `const` names do not clash with the first map's (the map
+    registers itself in window.ipmapMaps, which is how the page's scripts find it)."""
+    return "(function () {\n" + str(frames.render_map(atlas, snap, view)["script"]) + "\n})();\n"

@@ -29,6 +29,7 @@ TEMPLATES = {
 
 def checked(atlas: Atlas, upload: Upload) -> dict[str, Any]:
     """What a check shows before anything is written: the report, the summary and how each region name matched."""
+    atlas.refresh_catalogue()  # indicators an admin added on another instance
     result = check(upload, atlas.catalogue, atlas.matcher)
     regions = atlas.regions().drop_duplicates("adcode").set_index("adcode")
     names = [{"text": text, "adcode": adcode, "name_zh": str(regions.name_zh.get(adcode, "")),

@@ -61,3 +61,20 @@ def difference(now: gpd.GeoDataFrame, base: gpd.GeoDataFrame) -> gpd.GeoDataFram
     out["source"] = [a if a == b or not isinstance(b, str) else f"{a}；{b}" if isinstance(a, str) else b
                      for a, b in zip(out["source"], srcs, strict=True)]
     return out
+
+
+def average_annual_growth(start: ArrayLike, end: ArrayLike, years: int) -> np.ndarray:
+    """Compound average annual growth over a span, in %: ((end / start) ** (1 / years) - 1) * 100.
+
+    From 100 to 121 over 2 years: 10.0 (not 10.5, the simple mean of +21%). NaN where the rate means nothing: a
+    value missing, a start or end at or below zero (growth from nothing, or across a change of sign), or a span
+    shorter than a year.
+    """
+    a, b = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    out = np.full(np.broadcast(a, b).shape, np.nan)
+    if years < 1:
+        return out
+    ok = np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0)
+    np.divide(b, a, out=out, where=ok)
+    np.power(out, 1.0 / years, out=out, where=ok)
+    return np.where(ok, (out - 1.0) * 100.0, np.nan)

@@ -152,6 +152,7 @@ async def upload(request: Request, atlas: AtlasDep,
     file_name = PureWindowsPath(file.filename or "").name or "upload"
     upload = Upload(data, file_name, is_dry, values.get("source", ""), values.get("name", ""), who.name, opts,
                     publish=publish_now)
+    await run_in_threadpool(atlas.refresh_catalogue)  # indicators an admin added on another instance
     result: dict[str, object] = await run_in_threadpool(run_import, upload, atlas.catalogue, atlas.matcher,
                                                          atlas.store)
     if not is_dry:

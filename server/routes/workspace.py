@@ -118,6 +118,7 @@ async def commit(request: Request, atlas: AtlasDep) -> Response:
     file_name, data, fields = staged
     opts, _ = upload_options(fields)
     upload = Upload(data, file_name, False, opts.source, fields.get("name", ""), who.name, opts, publish=False)
+    await run_in_threadpool(atlas.refresh_catalogue)  # indicators an admin added on another instance
     result = await run_in_threadpool(run_import, upload, atlas.catalogue, atlas.matcher, atlas.store)
     await run_in_threadpool(accounts.unstage, staged_id)
     dataset_id = result["dataset_id"]

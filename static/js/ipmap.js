@@ -149,10 +149,13 @@
     fitAll();
     var lastSize = maps[0].map.getSize();
     if (window.ResizeObserver) {
-      new ResizeObserver(function () {
-        var box = maps[0].map.getContainer(), size = L.point(box.clientWidth, box.clientHeight);
+      var watcher = new ResizeObserver(function () {
+        var box = maps[0].map.getContainer();
+        if (!box.isConnected) { watcher.disconnect(); return; }  // a map the page has redrawn (instant.js)
+        var size = L.point(box.clientWidth, box.clientHeight);
         if (!size.equals(lastSize)) { lastSize = size; fitAll(); }
-      }).observe(maps[0].map.getContainer());
+      });
+      watcher.observe(maps[0].map.getContainer());
     }
   }
 

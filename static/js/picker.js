@@ -1,30 +1,30 @@
-// Changing level or indicator drops the chosen year (and base year), so the map opens at the latest year with data.
+// The map pickers. Each behaviour is bound per form by window.ipmapPicker(form), so a form the map page puts in
+// place after a change (static/js/instant.js) gets them too.
 (function () {
-  var form = document.querySelector("form.picker");
-  if (!form) return;
-  ["level", "indicator"].forEach(function (name) {
-    if (!form.elements[name]) return;
-    form.elements[name].addEventListener("change", function () {
-      form.elements.year.disabled = true;
-      if (form.elements.base_year) form.elements.base_year.disabled = true;  // compare: its base year too
+  function bind(form) {
+    if (form.ipmapPickerBound) return;
+    form.ipmapPickerBound = true;
+    // Changing level or indicator drops the chosen year (and base year), so the map opens at the latest year with data.
+    ["level", "indicator"].forEach(function (name) {
+      if (!form.elements[name]) return;
+      form.elements[name].addEventListener("change", function () {
+        if (form.elements.year) form.elements.year.disabled = true;
+        // and the drawing style, so an indicator is drawn its own way (circles for counts, colours for rates)
+        if (name === "indicator" && form.elements.style) form.elements.style.disabled = true;
+        if (form.elements.base_year) form.elements.base_year.disabled = true;  // compare: its base year too
+      });
     });
-  });
-})();
-// Zone options left at their defaults (shown, every year) stay out of the URL, so links stay short.
-(function () {
-  var form = document.querySelector("form.picker");
-  if (!form || !form.elements.zones) return;
-  form.addEventListener("submit", function () {
-    if (form.elements.zones.value === "true") form.elements.zones.disabled = true;
-    if (form.elements.zones_year.value === "") form.elements.zones_year.disabled = true;
-  });
-})();
-// Controls apply as soon as they change: the form submits itself and its Show button gives way to a line saying
-// so (without JavaScript the button stays and the form works as before). A choice made with the keyboard on a
-// closed list applies on Enter or when the focus leaves it, so stepping through options with the arrow keys does
-// not load a page at every step.
-(function () {
-  document.querySelectorAll("form.picker").forEach(function (form) {
+    // Zone options left at their defaults (shown, every year) stay out of the URL, so links stay short.
+    if (form.elements.zones) {
+      form.addEventListener("submit", function () {
+        if (form.elements.zones.value === "true") form.elements.zones.disabled = true;
+        if (form.elements.zones_year.value === "") form.elements.zones_year.disabled = true;
+      });
+    }
+    // Controls apply as soon as they change: the form submits itself (on the map page instant.js then redraws the
+    // page in place) and its Show button gives way to a line saying so (without JavaScript the button stays and
+    // the form works as before). A choice made with the keyboard on a closed list applies on Enter or when the
+    // focus leaves it, so stepping through options with the arrow keys does not load a map at every step.
     var button = form.querySelector("button[type=submit][data-applies]");
     if (!button || !form.requestSubmit) return;
     var note = document.createElement("p");
@@ -47,5 +47,7 @@
       apply();
     });
     form.addEventListener("focusout", function () { if (pending) apply(); });
-  });
+  }
+  window.ipmapPicker = bind;
+  document.querySelectorAll("form.picker").forEach(bind);
 })();

@@ -17,7 +17,7 @@ from layers.pages.series import region_series
 from layers.pages.timeline import timeline
 from layers.render.charts import chart_svg, sparkline_svg
 from layers.render.palettes import NO_DATA_FILL
-from layers.stats.change import base_year, diverging_classes, shared_classes
+from layers.stats.change import average_annual_growth, base_year, diverging_classes, shared_classes
 from tests.conftest import newest
 
 IND = "patent_applications"
@@ -134,3 +134,11 @@ def test_timeline_ranking_follows_every_year(years_atlas: Atlas) -> None:
         assert year["rows"][top][0] == 1 and year["rows"][top][7] == "1"
         assert year["rows"][top][8] == number(values[top])  # the text the page shows for that year's value
     assert rankings[0]["rows"] != rankings[-1]["rows"]
+
+
+def test_average_annual_growth_is_compound_and_blank_where_it_means_nothing() -> None:
+    got = average_annual_growth([100, 100, 0, 50, -10, np.nan, 100], [121, 100, 5, 0, 20, 30, 50], 2)
+    assert got[0] == pytest.approx(10.0) and got[1] == 0  # +21% over two years is 10% a year, not 10.5%
+    assert got[6] == pytest.approx((0.5 ** 0.5 - 1) * 100)  # halving over two years: -29.3% a year
+    assert np.isnan(got[2:6]).all()  # from nothing, to nothing, across a change of sign, a missing value
+    assert np.isnan(average_annual_growth([100], [121], 0)).all()

@@ -18,7 +18,7 @@ from server.app import create_app
 from server.settings import Settings
 
 EXAMPLES = 60  # per operation and phase
-RENDERS = "^/(export|briefing)"  # draw a map with matplotlib per call: fewer examples, same checks
+RENDERS = r"^/(export|briefing|map\.json)"  # draw a map per call (matplotlib, or Folium): fewer examples, same checks
 RENDER_EXAMPLES = 10
 CALLS: Counter[tuple[str, str, int]] = Counter()
 
@@ -26,8 +26,8 @@ CALLS: Counter[tuple[str, str, int]] = Counter()
 # the cases run against `fuzzed_app`, started on a store of its own.
 SPEC = create_app(Settings(_env_file=None)).openapi()  # type: ignore[call-arg]
 schema = schemathesis.openapi.from_dict(SPEC)
-# Export and briefing operations draw a map per call: for them the random (fuzzing) phase only, not the coverage
-# phase's sweep of boundary values (4000 x 4000 px images and the like), so the run stays short.
+# Export, briefing and map-state operations draw a map per call: for them the random (fuzzing) phase only, not the
+# coverage phase's sweep of boundary values (4000 x 4000 px images and the like), so the run stays short.
 renders = schemathesis.openapi.from_dict(
     SPEC, config=schemathesis.config.SchemathesisConfig.from_str("[phases.coverage]\nenabled = false\n"),
 ).include(path_regex=RENDERS)
@@ -42,7 +42,7 @@ def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     with TestClient(app):  # runs the lifespan: atlas loaded, store seeded
         yield app
     operations = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
-    assert {p for _, p in operations if re.match(RENDERS, p)} == {"/export.{fmt}", "/briefing.pdf"}
+    assert {p for _, p in operations if re.match(RENDERS, p)} == {"/export.{fmt}", "/briefing.pdf", "/map.json"}
     called = {(m, p) for m, p, _ in CALLS}
     assert operations and operations <= called, operations - called
     statuses = Counter(s for _, _, s in CALLS.elements())
@@ -64,7 +64,7 @@ def over_canvas(case: schemathesis.Case) -> bool:
 def check(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
     # A schema cannot say which bytes make a readable table, so a well-formed upload of random bytes is rightly
     # refused (400/422); every other check, 5xx and response schemas included, still runs on uploads.
-    upload = case.method.upper() == "POST" and case.path == "/api/datasets"
+    upload = case.method.upper() == "POST" and case.path in ("/api/datasets", "/api/plans")
     excluded = [schemathesis.checks.positive_data_acceptance] if upload or over_canvas(case) else []
     # ignored_auth probes a successful write again without the token over plain HTTP, which an in-process app
     # cannot take; every write's 401 without a token is checked in test_roles (the role matrix) instead.

@@ -28,7 +28,7 @@ def test_compare_page_has_three_maps_with_one_legend_for_both_years(years_client
     assert len(set(re.findall(r'id="(map_\w+)"', r.text))) == 3  # ids do not collide
 
 
-def test_compare_ranking_has_a_percent_change_column(years_client: TestClient) -> None:
+def test_compare_ranking_has_percent_change_and_average_annual_growth_columns(years_client: TestClient) -> None:
     r = years_client.get(f"/compare?{IND}&level=prefecture&year=2023&base_year=2016", headers=HTML)
     assert '<button type="button" data-sort="change-pct">变化率</button>' in r.text
     values = {v["adcode"]: v["value"] for v in years_client.get(f"/api/values?{IND}&level=prefecture&year=2023")
@@ -40,6 +40,19 @@ def test_compare_ranking_has_a_percent_change_column(years_client: TestClient) -
     pct = (values["620100"] - before["620100"]) / before["620100"] * 100
     assert abs(float(row.group(1)) - pct) < 1e-6  # the number it sorts by
     assert f"{'+' if pct > 0 else ''}{pct:.1f}%</td>" in row.group(2)  # and the one it shows
+    # and the average annual growth over the seven years, beside it: compound, sortable, with the made-up mark
+    assert '<button type="button" data-sort="annual-growth">年均增长率</button>' in r.text
+    grown = re.search(r'<tr data-adcode="620100"[^>]*data-annual-growth="([-\d.e]+)"(.*?)</tr>', r.text, re.S)
+    assert grown, "no average annual growth on 兰州's row"
+    cagr = ((values["620100"] / before["620100"]) ** (1 / 7) - 1) * 100
+    assert abs(float(grown.group(1)) - cagr) < 1e-9 and abs(cagr) < abs(pct)
+    assert f"{'+' if cagr > 0 else ''}{cagr:.1f}%</td>" in grown.group(2)
+    assert "年均增长率为2016→2023共7年的复合增长率。" in r.text
+    assert re.search(r'id="ranking-title">排名 <span class="flag-illustrative">示意数据</span>', r.text)
+    # one year apart it would repeat the % change: not offered, nor on the map page
+    one = years_client.get(f"/compare?{IND}&level=prefecture&year=2023&base_year=2022", headers=HTML).text
+    page = years_client.get(f"/map?{IND}&level=prefecture&year=2023&base_year=2016", headers=HTML).text
+    assert "annual-growth" not in one and "annual-growth" not in page
 
 
 def test_one_year_indicator_lands_on_a_choice_not_a_404(client: TestClient) -> None:

@@ -135,3 +135,25 @@ def test_account_pages_role_matrix(app_tokens: tuple[TestClient, dict[str, str]]
     assert got == PAGE_MATRIX[who]
     user = c.app.state.accounts.user(target)  # type: ignore[attr-defined]
     assert (user.role, user.disabled) == (("admin", True) if who == "admin" else ("uploader", False))
+
+
+PLAN = ("plan_id,name_zh,name_en,start_year,end_year,indicator,kind,year,comparator,value,unit,section,sentence\n"
+        "role-plan,角色测试规划,Role plan,2026,2030,invention_patents_per_10k,target,2030,>=,9,件/万人,二,达到9件\n"
+        ).encode()
+# caller -> (plan draft upload, plan upload with publish=true)
+PLAN_MATRIX = {
+    "none": (401, 401),
+    "disabled": (401, 401),
+    "uploader": (200, 403),
+    "publisher": (200, 200),
+    "admin": (200, 200),
+    "bootstrap": (200, 200),
+}
+
+
+@pytest.mark.parametrize("who", list(PLAN_MATRIX))
+def test_plan_role_matrix(app_tokens: tuple[TestClient, dict[str, str]], who: str) -> None:
+    c, tokens = app_tokens
+    got = tuple(c.post(f"/api/plans{query}", files={"file": ("plan.csv", PLAN)}, headers=bearer(tokens[who]))
+                .status_code for query in ("", "?publish=true"))
+    assert got == PLAN_MATRIX[who]
