@@ -32,7 +32,7 @@ def context(who: Principal, csrf: str, **extra: object) -> dict[str, object]:
 
 async def posted(request: Request, role: str = "uploader") -> tuple[Principal, str, FormData]:
     """The signed-in poster (of at least `role`), its CSRF token and the form, whose own token was checked."""
-    who, csrf = auth.page_user(request, role)
+    who, csrf = await run_in_threadpool(auth.page_user, request, role)
     form = await request.form(max_files=0, max_fields=8)
     auth.check_csrf(request, form, csrf)
     return who, csrf, form
@@ -91,13 +91,13 @@ async def change_password(request: Request) -> Response:
     try:
         await run_in_threadpool(change)
     except AccountError as e:
-        return account_page(request, who, csrf, 422, error=str(e))
+        return await run_in_threadpool(account_page, request, who, csrf, 422, error=str(e))
     except RendersBusyError as busy:
         raise HTTPException(503, "busy: try again in a few seconds",
                             headers={"Retry-After": str(busy.retry_after), **auth.NO_STORE}) from busy
     await run_in_threadpool(record, request, who, "user_passwd", who.name, "own password")
     response = RedirectResponse("/workspace/account?done=password", 303, headers=auth.NO_STORE)
-    auth.start_session(request, response, who)
+    await run_in_threadpool(auth.start_session, request, response, who)
     return response
 
 
@@ -108,7 +108,7 @@ async def create_token(request: Request) -> Response:
     label = field(form, "label", 200).strip()
     token_id, token = await run_in_threadpool(auth.accounts(request).create_token, who.name, label)
     await run_in_threadpool(record, request, who, "token_create", who.name, f"token {token_id} {label}")
-    return account_page(request, who, csrf, new_token=token, new_token_id=token_id)
+    return await run_in_threadpool(account_page, request, who, csrf, new_token=token, new_token_id=token_id)
 
 
 @router.post("/workspace/account/tokens/{token_id}/revoke")
@@ -172,7 +172,8 @@ async def change_user(request: Request, action: Literal["add", "role", "password
     try:
         detail = await run_in_threadpool(change)
     except AccountError as e:
-        return users_page(request, who, csrf, 422, error=str(e), form={"name": name, "role": role})
+        return await run_in_threadpool(users_page, request, who, csrf, 422, error=str(e),
+                                       form={"name": name, "role": role})
     except RendersBusyError as busy:
         raise HTTPException(503, "busy: try again in a few seconds",
                             headers={"Retry-After": str(busy.retry_after), **auth.NO_STORE}) from busy
@@ -180,5 +181,5 @@ async def change_user(request: Request, action: Literal["add", "role", "password
                             detail)
     response = RedirectResponse("/workspace/users", 303, headers=auth.NO_STORE)
     if action == "password" and name == who.name:  # their sessions ended with the change: this one goes on
-        auth.start_session(request, response, who)
+        await run_in_threadpool(auth.start_session, request, response, who)
     return response

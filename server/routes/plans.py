@@ -108,7 +108,7 @@ def plan_home(request: Request, atlas: AtlasDep) -> Response:
 async def plan_check(request: Request, atlas: AtlasDep) -> Response:
     """Check a plan file: each figure's indicator, year, comparator, unit, section and sentence; nothing is written
     but the file, kept for the commit."""
-    who, csrf = auth.page_user(request)
+    who, csrf = await run_in_threadpool(auth.page_user, request)
     fields, data, name = await read_file(request, 4)
     auth.check_csrf(request, fields, csrf)
     if not data:
@@ -127,7 +127,7 @@ async def plan_check(request: Request, atlas: AtlasDep) -> Response:
 async def plan_commit(request: Request, atlas: AtlasDep) -> Response:
     """Commit a checked plan as a draft: checked once more, written in one transaction, public only once
     published."""
-    who, csrf = auth.page_user(request)
+    who, csrf = await run_in_threadpool(auth.page_user, request)
     form = await request.form(max_files=0, max_fields=4)
     auth.check_csrf(request, form, csrf)
     staged_id = str(form.get("staged", ""))
@@ -155,7 +155,7 @@ def plan_page(request: Request, atlas: AtlasDep, dataset_id: PlanId) -> Response
 async def plan_act(request: Request, atlas: AtlasDep, dataset_id: PlanId,
                    action: Literal["publish", "retract"]) -> Response:
     """Publish a plan (it is in force from the new data version on) or retract it (publishers); audited."""
-    who, csrf = auth.page_user(request, "publisher")
+    who, csrf = await run_in_threadpool(auth.page_user, request, "publisher")
     form = await request.form(max_files=0, max_fields=4)
     auth.check_csrf(request, form, csrf)
     await run_in_threadpool(plans.plan_dataset, atlas, dataset_id)  # a plan dataset, or 404
@@ -177,7 +177,7 @@ def indicators(request: Request, atlas: AtlasDep) -> Response:
 @router.post("/workspace/indicators")
 async def add_indicator(request: Request, atlas: AtlasDep) -> Response:
     """Add an indicator to the catalogue (admins): checked, kept in the store, audited; uploads can then use it."""
-    who, csrf = auth.page_user(request, "admin")
+    who, csrf = await run_in_threadpool(auth.page_user, request, "admin")
     form = await request.form(max_files=0, max_fields=12)
     auth.check_csrf(request, form, csrf)
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
@@ -224,7 +224,7 @@ async def upload_plan(request: Request, atlas: AtlasDep,
     """Upload a plan (multipart field `file`: the plan template's CSV/XLSX, or the plan TOML): a dry run returns the
     report and the figures; a commit adds a draft plan dataset (published at once with publish=true, for
     publishers). Any error writes nothing (422)."""
-    who = auth.api_caller(request, "uploader")
+    who = await run_in_threadpool(auth.api_caller, request, "uploader")
     fields, data, name = await read_file(request, 4)
     values = {"dry_run": dry_run or fields.get("dry_run", ""), "publish": publish or fields.get("publish", "")}
     is_dry, publish_now = flag(values, "dry_run"), flag(values, "publish")
@@ -240,8 +240,9 @@ async def upload_plan(request: Request, atlas: AtlasDep,
     dataset_id = None
     if not is_dry:
         dataset_id = await run_in_threadpool(plans.commit, atlas, data, name, who.name, publish_now)
-        auth.accounts(request).record(who.name, "publish_plan" if publish_now else "upload_plan",
-                                      f"dataset {dataset_id}", name, auth.client_ip(request))
+        await run_in_threadpool(auth.accounts(request).record, who.name,
+                                "publish_plan" if publish_now else "upload_plan", f"dataset {dataset_id}", name,
+                                auth.client_ip(request))
     state = None if dataset_id is None else "published" if publish_now else "draft"
     return JSONResponse(jsonable_encoder(body | {
         "dry_run": is_dry, "dataset_id": dataset_id, "state": state,
