@@ -171,11 +171,14 @@ def test_draft_is_private_until_published_and_retract_restores_every_public_byte
             assert "草稿预览" in r.text and "Draft preview" in r.text, url
         else:
             assert r.headers["x-draft-preview"] == str(draft), url
+    shown = client.get(f"/sources?draft={draft}")  # a preview's source links land on the draft's own entry
+    assert shown.status_code == 200 and shown.headers["cache-control"] == "private, no-store"
+    assert "区县年报 2023（测试）" in shown.text and "草稿预览" in shown.text
     # the public, after those previews went through every cache: same bytes as before, and a 403 for the draft
     anon = TestClient(client.app)
     for url, body in public.items():
         assert anon.get(url, headers={"Accept-Encoding": "br"}).content == body, url
-    for url in (f"{MAP}&draft={draft}", f"{VALUES}&draft={draft}", f"/api/datasets/{draft}"):
+    for url in (f"{MAP}&draft={draft}", f"{VALUES}&draft={draft}", f"/api/datasets/{draft}", f"/sources?draft={draft}"):
         r = anon.get(url, headers={"Accept-Encoding": "br"})
         assert r.status_code in (403, 404) and "4321" not in r.text and "4,321" not in r.text, url
     assert anon.get(f"{VALUES}&draft={draft}", headers={"Authorization": "Bearer nope"}).status_code == 401
