@@ -33,12 +33,14 @@ from server.limits import RenderGate
 from server.middleware import SecuredFastAPI
 from server.params import only_declared
 from server.routes import (
+    account,
     api,
     charts,
     datasets,
     exports,
     mapstate,
     pages,
+    plans,
     regions,
     search,
     signin,
@@ -163,7 +165,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(sources.router)
     app.include_router(signin.router)
+    app.include_router(plans.router)  # before the workspace's: its templates are named paths under the same folder
+    app.include_router(plans.api_router)
     app.include_router(workspace.router)
+    app.include_router(account.router)
     errors.install(app)
     # innermost: kept bodies still pass through compression and headers
     app.state.kept = Memo(size=None, max_bytes=settings.cache_bytes("responses"))

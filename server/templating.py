@@ -15,6 +15,7 @@ from layers.core.i18n import t
 from layers.core.sources import tooltip_source
 from server.caching import cached
 from server.csp import context_script_hashes
+from server.draft_links import keep_draft
 
 
 def lang_href(request: Request, lang: str) -> str:
@@ -60,6 +61,8 @@ def render(request: Request, template: str, context: dict[str, Any], embed: bool
     context = {"t": labels(str(context.get("lang", "zh"))),
                "draft_preview": getattr(request.state, "draft", None)} | context
     html = request.app.state.templates.get_template(template).render({"request": request, **context})
+    if context["draft_preview"]:
+        html = keep_draft(request.app, html, int(context["draft_preview"]["id"]))
     csp = request.app.state.csp.header(context_script_hashes(context), embed=embed)
     return cached(request, html, "text/html; charset=utf-8", headers={"Content-Security-Policy": csp})
 

@@ -71,6 +71,16 @@ class Catalogue(BaseModel):
                 raise ValueError(f"indicator {ind.id}: part_of {ind.part_of!r} must be a catalogue id of the same "
                                  "kind and unit")
 
+    def extended(self, added: list[Indicator]) -> Catalogue:
+        """This catalogue with indicators an admin added (the store's catalogue_additions); ids already here keep
+        their own definition, so the bundled catalogue always wins."""
+        new = {i.id: i for i in added if i.id not in self.indicators}
+        if not new:
+            return self
+        cat = Catalogue(indicators=self.indicators | new)
+        cat.check_inputs()
+        return cat
+
     def get(self, indicator_id: str) -> Indicator:
         """The indicator, or an error naming the allowed ids."""
         try:

@@ -62,6 +62,11 @@ class Plan(BaseModel):
         with open(path, "rb") as f:
             return cls(**tomllib.load(f), file_name=path.name)
 
+    def meta(self) -> dict[str, object]:
+        """What the store records about the plan beside its figures: id, names, region, period, citation."""
+        return {"plan_id": self.id, "name_zh": self.name_zh, "name_en": self.name_en, "region": self.region,
+                "start_year": self.start_year, "end_year": self.end_year, "citation": self.citation}
+
     def cite(self, section: str) -> str:
         """Source line for one figure: the plan's title and the section."""
         return f"{self.citation}，{section}"

@@ -223,7 +223,8 @@ def _read_row(ctx: _Context, r: int, allowed: str) -> None:
         return
     value_cols = lay.of("by_year") + lay.of("by_indicator") + lay.of("value")
     first = next(str(c).strip() for c in row if not _blank(c))
-    if first.startswith(NOTE_STARTS) and all(_blank(cell_at(row, c)) for c in value_cols):
+    # A note, or a row commented out with # (the templates' example row): passed over.
+    if (first.startswith(NOTE_STARTS) and all(_blank(cell_at(row, c)) for c in value_cols)) or first.startswith("#"):
         ctx.counts["note_rows"] += 1
         return
     region_cols = lay.of("prefecture") + lay.of("region")

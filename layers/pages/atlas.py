@@ -38,6 +38,7 @@ from layers.render.zone_layer import ZoneOverlay, build_overlay
 from layers.stats.observations import Hierarchy
 from layers.stats.search import Entry, build_index
 from layers.stats.snapshot import Snapshot, build_snapshot
+from layers.store.additions import added_indicators
 from layers.store.backends import IndicatorStore
 
 DEFAULT_LOD = {"prefecture": 3, "county": 3}
@@ -63,6 +64,8 @@ class Atlas:
     search_index: list[Entry] = field(init=False, repr=False)
     locator: SvgLocator = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The bundled plans' first years: what a store seeded before plans were recorded with their period falls back on
+    # (the plans a version reads come from the store: plan_periods).
     plan_starts: dict[str, int] = field(default_factory=lambda: {p.id: p.start_year for p in load_plans()})
     # Bounded by count: a key is a version that exists (checked before it is read), a flag and a draft id (checked
     # by the route against the caller before it is read).
@@ -88,6 +91,19 @@ class Atlas:
         self.zones.check(self.units)
         self.search_index = build_index(self.boundaries.regions, list(self.zones.zones))
         self.locator = SvgLocator.build(self.boundaries.units("county", 3), self.boundaries.units("prefecture", 3))
+        self.refresh_catalogue()
+
+    def refresh_catalogue(self) -> None:
+        """Take in the indicators admins have added (on any instance) since this one last looked: at start-up,
+        whenever a data version is first read, and before an upload is checked."""
+        self.catalogue = self.catalogue.extended(added_indicators(self.store))
+
+    def plan_periods(self, version: int, draft: int | None = None) -> dict[str, int]:
+        """Each plan's first year as version `version` (with a draft on top) states it: a plan is data, so a draft
+        plan is previewed, and a published one judged, from its own period."""
+        stored = self.store.plans(version, draft=draft)
+        return self.plan_starts | {str(p): int(y) for p, y in zip(stored["plan_id"], stored["start_year"],
+                                                                     strict=True)}
 
     def version(self) -> int:
         """The newest published data version (a publication sequence: every import bumps it).
@@ -109,9 +125,10 @@ class Atlas:
         newest = self.version()
         if not 1 <= version <= newest:
             raise UnknownParameterError("version", version, [f"1-{newest}"])
+        self.refresh_catalogue()
         snap = build_snapshot(version, self.store.observations(version, draft=draft),
                               self.store.targets(version, draft=draft), self.catalogue, self.boundaries, self.zones,
-                              self.units, self.hierarchy, self.plan_starts, demo, draft)
+                              self.units, self.hierarchy, self.plan_periods(version, draft), demo, draft)
         # What a snapshot adds: its frames (catalogue, boundaries and zones are the atlas's own, shared).
         self._snapshots.put(key, snap, weight=deep_bytes(snap.observations) + deep_bytes(snap.targets))
         return snap

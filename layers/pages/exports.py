@@ -57,6 +57,7 @@ def export_data(atlas: Atlas, snap: Snapshot, view: MapView) -> ExportData:
         legend_title=rv.indicator.name_en if lang == "en" else rv.indicator.name_zh,
         unit=rv.indicator.unit_en if lang == "en" else rv.indicator.unit,
         sources=sorted(set(frame["source"].dropna())), lang=lang, illustrative=bool(frame["illustrative"].any()),
+        draft=snap.draft is not None,
         notes=notes, neighbours=atlas.boundaries.neighbours(), approval=atlas.map_approval,
         subtitle=rv.indicator.description_en if lang == "en" else rv.indicator.description_zh,
         centre_label=centre_label(rv.indicator, lang) if rv.indicator.centre is not None else "",

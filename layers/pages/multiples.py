@@ -70,7 +70,7 @@ def multiples_data(atlas: Atlas, snap: Snapshot, view: MapView, spec: str) -> Mu
     sources = sorted({str(s) for _, f in per_year for s in f["source"].dropna()})
     notes = [t("fixed_classes", lang), *map_notes(rv.indicator, view.level, snap.catalogue, lang)]
     return Multiples(panels, classes, fills, title, f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})",
-                     sources, lang, notes, approval=atlas.map_approval)
+                     sources, lang, notes, approval=atlas.map_approval, draft=snap.draft is not None)
 
 
 def multiples_file(atlas: Atlas, snap: Snapshot, view: MapView, spec: str, fmt: Format,

@@ -19,8 +19,9 @@ def sources_page(atlas: Atlas, snap: Snapshot, lang: str) -> dict[str, Any]:
     entries = [{"id": s.id, "kind": s.kind, "name": s.name(lang), "about": s.about(lang), "file": s.file,
                 "licence": s.licence, "texts": c.texts.get(s.id, ())} for s in c.sources]
     datasets = atlas.store.datasets()
-    # what this data version had published: never a draft (no version yet), never a later publication
-    datasets = datasets[(datasets["state"] != "draft") & (datasets["version"].fillna(0) <= snap.version)]
+    # what this data version had published, never a later publication; a draft only in its own preview
+    datasets = datasets[((datasets["state"] != "draft") & (datasets["version"].fillna(0) <= snap.version))
+                        | (datasets["id"] == snap.draft)]
     cols = [col for col in ("id", "name", "kind", "source", "file_name", "created_at", "illustrative")
             if col in datasets.columns]
     meta = atlas.boundaries.meta

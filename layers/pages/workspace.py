@@ -3,14 +3,17 @@ publishing or retracting a dataset would change, value by value."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from layers.core.errors import NotFoundError
+from layers.core.fmt import number
 from layers.importing.service import Upload, check
 from layers.pages import api
 from layers.pages.atlas import Atlas
+from layers.render.locator_svg import change_map
 
 HOW = {"code": "代码 · code", "full_name": "全称 · full name", "short_name": "简称 · short name",
        "pinyin": "拼音 · pinyin", "path": "市州+县区 · prefecture + county"}
@@ -26,6 +29,7 @@ TEMPLATES = {
 
 def checked(atlas: Atlas, upload: Upload) -> dict[str, Any]:
     """What a check shows before anything is written: the report, the summary and how each region name matched."""
+    atlas.refresh_catalogue()  # indicators an admin added on another instance
     result = check(upload, atlas.catalogue, atlas.matcher)
     regions = atlas.regions().drop_duplicates("adcode").set_index("adcode")
     names = [{"text": text, "adcode": adcode, "name_zh": str(regions.name_zh.get(adcode, "")),
@@ -62,6 +66,7 @@ def changes(atlas: Atlas, dataset_id: int, version: int) -> dict[str, Any]:
     rows["level"] = rows.adcode.map(regions.level).fillna("")
     rows["indicator_name"] = rows.indicator.map(names).fillna(rows.indicator)
     counts = {k: int((rows.kind == k).sum()) for k in ("added", "changed", "removed")}
+    drawn = change_map_of(atlas, rows, f"数据集 {dataset_id} 的变化 · what dataset {dataset_id} changes")
     own = atlas.store.dataset_observations(dataset_id)
     views = (own.merge(regions[["level"]], left_on="adcode", right_index=True)
              .groupby(["indicator", "year", "level"]).size().reset_index(name="n"))
@@ -69,6 +74,7 @@ def changes(atlas: Atlas, dataset_id: int, version: int) -> dict[str, Any]:
     return {"meta": meta, "state": state, "action": action, "counts": counts,
             "unchanged": int(len(own) - sum(counts.values())) if action == "publish" else None,
             "changes": rows.head(MAX_CHANGES).to_dict("records"), "more": max(0, len(rows) - MAX_CHANGES),
+            "change_map": drawn,
             "views": [{"indicator": str(ind), "indicator_name": names.get(str(ind), str(ind)), "year": int(year),
                        "level": lvl if lvl in ("prefecture", "county") else "prefecture", "n": int(n)}
                       for ind, year, lvl, n in views[["indicator", "year", "level", "n"]].itertuples(index=False)]}
@@ -88,3 +94,33 @@ def diff(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     both["pct"] = ((both.new - old) / old.abs() * 100).round(1)
     both = both.astype(object).where(both.notna(), None)
     return both.sort_values(["indicator", "year", "adcode"]).reset_index(drop=True)
+
+
+def change_map_of(atlas: Atlas, rows: pd.DataFrame, title: str) -> dict[str, Any] | None:
+    """The map of the changes: each prefecture or county whose values change, filled by how (added, changed,
+    removed, or several of these), with its changes in its hover title; None when no unit changes."""
+    units = rows[rows.level.isin(["prefecture", "county"])]
+    if units.empty:
+        return None
+    kinds, tips = {}, {}
+    for adcode, group in units.groupby("adcode", sort=False):
+        found = set(group.kind)
+        kinds[str(adcode)] = found.pop() if len(found) == 1 else "mixed"
+        lines = [change_text(r) for r in group.head(6).to_dict("records")]
+        more = f"\n… +{len(group) - 6}" if len(group) > 6 else ""
+        tips[str(adcode)] = f"{group.region.iloc[0]} {adcode}\n" + "\n".join(lines) + more
+    counts = {k: sum(1 for v in kinds.values() if v == k) for k in ("added", "changed", "removed", "mixed")}
+    return {"svg": change_map(atlas.locator, kinds, tips, title), "counts": counts,
+            "elsewhere": int(rows.adcode.nunique() - len(kinds))}
+
+
+def change_text(row: Mapping[Hashable, Any]) -> str:
+    """One change in words for a hover title: '专利授权量 2023: 5,823 → 4,321 (-25.8%)'."""
+    old, new, pct = row["old"], row["new"], row["pct"]
+    if row["kind"] == "added":
+        what = f"+ {number(new)}"
+    elif row["kind"] == "removed":
+        what = f"− {number(old)}"
+    else:
+        what = f"{number(old)} → {number(new)}" + (f" ({pct:+.1f}%)" if pct is not None else "")
+    return f"{row['indicator_name']} {row['year']}: {what}"

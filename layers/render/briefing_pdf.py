@@ -18,7 +18,16 @@ from matplotlib.lines import Line2D
 
 from layers.core.fmt import number
 from layers.core.i18n import t
-from layers.render.image import ExportData, cjk_family, footer_lines, place_map, watermark
+from layers.render.image import (
+    DRAFT_COLOUR,
+    DRAFT_MARK,
+    ExportData,
+    cjk_family,
+    draft_band,
+    footer_lines,
+    place_map,
+    watermark,
+)
 from layers.render.textfit import Measure, canvas, measure_for, stack, stack_up
 
 A4 = (8.27, 11.69)
@@ -49,6 +58,8 @@ def briefing_figures(data: ExportData, ranking: pd.DataFrame, figures: list[dict
             top = stack(fig, m, m.wrap("⚠ " + t("illustrative", lang), 8.5, width), mg + 3, top - 4, 8.5,
                         color="#5c4500", bbox={"facecolor": "#fff3cd", "edgecolor": "#c9a227",
                                                "boxstyle": "square,pad=0.2"}) - 4
+        if data.draft:
+            top = draft_band(fig, m, mg, top, width, 8.5)
         foot = footer_lines(data)
         bottom = _page_number(fig, m, 1, lang)
         bottom = stack_up(fig, m, [w for line in foot for w in m.wrap(line, 6, width)], mg, bottom + 4, 6,
@@ -57,6 +68,8 @@ def briefing_figures(data: ExportData, ranking: pd.DataFrame, figures: list[dict
         ax = place_map(fig, m, data, (mg, map_bottom, W - mg, top - 4), 7)
         if data.illustrative:
             watermark(m, ax, t("illustrative", lang), 24)
+        if data.draft:
+            watermark(m, ax, DRAFT_MARK, 24, DRAFT_COLOUR, -28)
         heads = [t("rank", lang), t("region", lang), value_label]
         top_rows = ranking.head(10)
         rest = ranking.iloc[len(top_rows):]
@@ -83,6 +96,8 @@ def briefing_figures(data: ExportData, ranking: pd.DataFrame, figures: list[dict
         fig2 = _page()
         m2 = measure_for(fig2, [family, "DejaVu Sans"])
         top = stack(fig2, m2, m2.wrap(data.title, 12, width, "bold"), mg, H - mg, 12, fontweight="bold")
+        if data.draft:
+            top = draft_band(fig2, m2, mg, top, width, 8.5)
         if later:
             top, _ = _table(fig2, m2, (mg, top - 8, W - mg), t("key_figures", lang) + " …", head, later, 6,
                             key_widths)

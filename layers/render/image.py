@@ -38,6 +38,9 @@ BASE_DPI = 100
 # One canvas at most: an RGBA buffer of 16 million pixels is 64 MB, and the PNG encoder needs about as much
 # again, which fits the headroom a worker has beside its caches (server.limits bounds how many run at once).
 MAX_PIXELS = 16_000_000
+# A draft preview's files say so in both languages, whatever the page language: a leaked file cannot pass for published.
+DRAFT_MARK = "草稿 · 未发布 DRAFT · not published"
+DRAFT_COLOUR = "#b42318"
 
 
 class ExportError(LayersError):
@@ -105,6 +108,7 @@ class ExportData:
     illustrative: bool = False
     notes: list[str] = field(default_factory=list)
     generated: date = field(default_factory=date.today)
+    draft: bool = False  # drawn from a draft preview: marked, so a file that leaks cannot pass for published
     subtitle: str = ""  # the indicator's definition, under the title
     centre_label: str = ""  # a diverging map's centre in words, "100 = 按规划进度", a row of the key
     approval: str = ""  # map approval number (审图号); empty: the footer says the map is schematic
@@ -309,10 +313,14 @@ def figure(data: ExportData, opts: ExportOptions) -> Figure:
                 lines = m.wrap("⚠ " + t("illustrative", data.lang), sub_pt, width)
                 top = stack(fig, m, lines, mg + 4, top - 4, sub_pt, color="#5c4500", fontweight="bold",
                             bbox={"facecolor": "#fff3cd", "edgecolor": "#c9a227", "boxstyle": "square,pad=0.2"}) - 4
+            if data.draft:
+                top = draft_band(fig, m, mg, top, width, sub_pt)
             bottom = _footer(fig, m, data, mg, width, foot_pt, 0.3 * H)
         ax = place_map(fig, m, data, (mg, bottom + 6, W - mg, top - 6), legend_pt)
         if data.illustrative:
             watermark(m, ax, t("illustrative", data.lang), 44 * unit)
+        if data.draft:
+            watermark(m, ax, DRAFT_MARK, 44 * unit, DRAFT_COLOUR, -28)
     return fig
 
 
@@ -331,15 +339,22 @@ def _footer(fig: Figure, m: Measure, data: ExportData, x: float, width: float, s
     return stack_up(fig, m, wrapped, x, x, size, color="#444444")
 
 
-def watermark(m: Measure, ax: Axes, text: str, most: float) -> None:
-    """The illustrative mark across the map, sized so that, turned, it stays inside the map's own box."""
+def draft_band(fig: Figure, m: Measure, x: float, top: float, width: float, size: float) -> float:
+    """The draft mark as a band under the title: returns the top of what comes next."""
+    lines = m.wrap(DRAFT_MARK, size, width)
+    return stack(fig, m, lines, x + 4, top - 4, size, color="#7a1212", fontweight="bold",
+                 bbox={"facecolor": "#fde8e8", "edgecolor": DRAFT_COLOUR, "boxstyle": "square,pad=0.2"}) - 4
+
+
+def watermark(m: Measure, ax: Axes, text: str, most: float, colour: str = "#c9a227", degrees: float = 28) -> None:
+    """A mark across the map (illustrative data, a draft), sized so that, turned, it stays inside the map's box."""
     box = ax.get_window_extent(m.renderer)
-    angle = math.radians(28)
+    angle = math.radians(abs(degrees))
     w, h = m.width(text, 10, "bold") / 10, m.line_height(10) / 10 / LINE_HEIGHT * 1.2  # per point of size
     fit = min(0.9 * box.width / (w * math.cos(angle) + h * math.sin(angle)),
               0.9 * box.height / (w * math.sin(angle) + h * math.cos(angle)))
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, fontsize=min(most, fit), color="#c9a227", alpha=0.22,
-            rotation=28, ha="center", va="center", fontweight="bold", zorder=10)
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, fontsize=min(most, fit), color=colour, alpha=0.22,
+            rotation=degrees, ha="center", va="center", fontweight="bold", zorder=10)
 
 
 def render(data: ExportData, fmt: Format, opts: ExportOptions | None = None) -> bytes:

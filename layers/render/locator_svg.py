@@ -111,3 +111,25 @@ class SvgLocator:
         frame = f'<rect class="frame" x="{x}" y="{y}" width="{w}" height="{h}"/>' if focus != "620000" else ""
         return (f'<svg class="locator-inset" viewBox="{self.view_box("620000")}" aria-hidden="true">'
                 f'<path class="province-fill" d="{self.outline}"/>{lit}{frame}</svg>')
+
+
+# What a draft changes, by region: colour-blind-safe and told apart from the no-data grey (PRGn ends, an orange).
+CHANGE_FILLS = {"added": "#1b7837", "changed": "#e08214", "removed": "#762a83", "mixed": "#2166ac"}
+
+
+def change_map(locator: SvgLocator, kinds: dict[str, str], tips: dict[str, str], title: str) -> str:
+    """The whole province with each unit a draft adds, changes or removes values of filled by that kind (a
+    prefecture under its counties), every other county blank; a hover title per unit. Static: no script, no link."""
+    def unit(adcode: str, d: str) -> str:
+        if adcode not in kinds:
+            return f'<path d="{d}" fill="none"/>'
+        return (f'<path class="changed" d="{d}" fill="{CHANGE_FILLS[kinds[adcode]]}" data-adcode="{adcode}">'
+                f"<title>{esc(tips.get(adcode, adcode))}</title></path>")
+
+    prefs = "".join(unit(a, d) for a, d in locator.prefectures.items() if a in kinds)
+    counties = "".join(unit(a, d) for a, d in locator.counties.items())
+    outlines = "".join(f'<path d="{d}"/>' for d in locator.prefectures.values())
+    return (f'<svg class="change-map" viewBox="{locator.view_box("620000")}" role="img" aria-label="{esc(title)}" '
+            f'preserveAspectRatio="xMidYMid meet"><title>{esc(title)}</title>'
+            f'<path class="province-fill" d="{locator.outline}"/><g class="units" fill-rule="evenodd">{prefs}'
+            f'{counties}</g><g class="prefectures">{outlines}</g><path class="province" d="{locator.outline}"/></svg>')

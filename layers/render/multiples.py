@@ -16,6 +16,8 @@ from matplotlib.patches import Patch
 from layers.core.i18n import t
 from layers.render.image import (
     BASE_DPI,
+    DRAFT_COLOUR,
+    DRAFT_MARK,
     ExportOptions,
     Format,
     cjk_family,
@@ -53,6 +55,8 @@ class Multiples:
     notes: list[str] = field(default_factory=list)
     generated: date = field(default_factory=date.today)
     approval: str = ""  # 审图号, printed like every other map's
+    draft: bool = False  # drawn from a draft preview: marked across the page
+
     @property
     def illustrative(self) -> bool:
         """Whether any panel shows a made-up value: the page is then watermarked."""
@@ -110,7 +114,7 @@ def figure(data: Multiples, opts: ExportOptions) -> Figure:
         unit = min(opts.width, opts.height) / 900
         title_pt, small_pt, legend_pt = 20 * unit, 9 * unit, 10 * unit
         footer = footer_text(data.sources, data.lang, data.illustrative, data.approval, data.generated, data.notes)
-        top_in = (title_pt * 2.4 + (14 * unit if data.illustrative else 0)) / 72
+        top_in = (title_pt * 2.4 + 14 * unit * (int(data.illustrative) + int(data.draft))) / 72
         legend_in = (legend_pt * 2 * 1.6 + 16) / 72
         bottom_in = (len(footer) * small_pt * 1.6 + 8) / 72 + legend_in
         n = len(data.panels)
@@ -138,6 +142,13 @@ def figure(data: Multiples, opts: ExportOptions) -> Figure:
                      bbox={"facecolor": "#fff3cd", "edgecolor": "#c9a227", "boxstyle": "square,pad=0.25"})
             fig.text(0.5, 0.5, t("illustrative", data.lang), fontsize=44 * unit, color="#c9a227", alpha=0.22,
                      rotation=28, ha="center", va="center", fontweight="bold", zorder=10)
+        if data.draft:
+            fig.text(0.5, 0.5, DRAFT_MARK, fontsize=30 * unit, color=DRAFT_COLOUR, alpha=0.25, rotation=-28,
+                     ha="center", va="center", fontweight="bold", zorder=10)
+            below = title_pt * 1.9 + (14 * unit if data.illustrative else 0)
+            fig.text(0.02, 1 - below / 72 / h_in, DRAFT_MARK, fontsize=11 * unit, color="#7a1212",
+                     va="top", ha="left", fontweight="bold",
+                     bbox={"facecolor": "#fde8e8", "edgecolor": DRAFT_COLOUR, "boxstyle": "square,pad=0.25"})
         for i, line in enumerate(footer):
             fig.text(0.02, ((len(footer) - i) * small_pt * 1.6 - small_pt + 4) / 72 / h_in, line,
                      fontsize=small_pt, color="#444444", va="bottom", ha="left")

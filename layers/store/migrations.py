@@ -148,10 +148,56 @@ CREATE TABLE IF NOT EXISTS app_secrets (
 )
 """
 
+# Plans and indicators as data. A plan dataset records its plan's period (plans), so a draft plan can be previewed
+# and a published one judged from its own start; targets are keyed by the dataset that states them (a plan restated
+# by a later dataset no longer overwrites the earlier statement, so retracting it brings that one back); indicators
+# an admin adds to the catalogue from the workspace live in catalogue_additions, as JSON definitions.
+V4_PLANS = """
+CREATE TABLE IF NOT EXISTS plans (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    plan_id TEXT NOT NULL,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    region TEXT NOT NULL,
+    start_year INTEGER NOT NULL,
+    end_year INTEGER NOT NULL,
+    citation TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (dataset_id, plan_id)
+);
+CREATE TABLE IF NOT EXISTS catalogue_additions (
+    id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE targets_by_dataset (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    plan_id TEXT NOT NULL,
+    adcode TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    value REAL NOT NULL,
+    value_max REAL,
+    kind TEXT NOT NULL,
+    comparator TEXT NOT NULL,
+    section TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, plan_id, adcode, indicator, year)
+);
+INSERT INTO targets_by_dataset (dataset_id, plan_id, adcode, indicator, year, value, value_max, kind, comparator,
+    section, quote, source)
+SELECT dataset_id, plan_id, adcode, indicator, year, value, value_max, kind, comparator, section, quote, source
+FROM targets;
+DROP TABLE targets;
+ALTER TABLE targets_by_dataset RENAME TO targets
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "datasets, observations and targets as release 0.1.0 made them", V1_TABLES),
     Migration(2, "publications: the data version counts publications, not dataset ids", V2_PUBLICATIONS),
     Migration(3, "accounts: users, API tokens, sessions, audit, staged uploads", V3_ACCOUNTS),
+    Migration(4, "plans and indicators as data: plan periods, targets per dataset, catalogue additions", V4_PLANS),
 )
 
 

@@ -17,8 +17,6 @@ from layers.store import migrations
 from layers.store import sqlite as sqlite_store
 from layers.store.sqlite import OBSERVATION_COLUMNS, TARGET_COLUMNS, DatasetMeta
 
-# Same key as the SQLite schema's targets primary key: a plan restating a target replaces it.
-TARGET_KEY = ("plan_id", "adcode", "indicator", "year")
 # pg_advisory_lock keys (any fixed 64-bit numbers): one dataset writer at a time; one instance seeding at a time.
 WRITE_LOCK = 0x1905_6200
 SEED_LOCK = 0x1905_6201
@@ -107,7 +105,7 @@ class PgStore:
                 db.execute("SELECT pg_advisory_unlock(%s)", (SEED_LOCK,))
 
     def add_dataset(self, meta: DatasetMeta, observations: pd.DataFrame, targets: pd.DataFrame | None = None,
-                    publish: bool = True) -> int:
+                    publish: bool = True, plan: Mapping[str, object] | None = None) -> int:
         """Write one dataset in a single transaction: all rows land, or none do; published as the next data version
         unless `publish` is false (a draft).
 
@@ -137,15 +135,14 @@ class PgStore:
                 db.execute(pg_query(sqlite_store._PUBLISH), {"dataset_id": dataset_id, "action": "publish",
                                                              "at": fields["created_at"]})
             if tgt is not None and len(tgt):
-                updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ["dataset_id", *TARGET_COLUMNS]
-                                    if c not in TARGET_KEY)
-                with db.cursor() as cur:
+                with db.cursor() as cur:  # a target stated twice in one file: the first statement stands
                     cur.executemany(
                         f"INSERT INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
-                        f" VALUES ({', '.join(['%s'] * (len(TARGET_COLUMNS) + 1))})"
-                        f" ON CONFLICT ({', '.join(TARGET_KEY)}) DO UPDATE SET {updates}",
+                        f" VALUES ({', '.join(['%s'] * (len(TARGET_COLUMNS) + 1))}) ON CONFLICT DO NOTHING",
                         [(dataset_id, *sqlite_store.plain_row(r)) for r in tgt.itertuples(index=False)],
                     )
+            if plan is not None:
+                db.execute(pg_query(sqlite_store._INSERT_PLAN), sqlite_store.plan_row(dataset_id, plan))
         return dataset_id
 
     def publish(self, dataset_id: int) -> int:
@@ -213,3 +210,8 @@ class PgStore:
         """The plan targets in force at a data version (default: the newest), with `draft` as if published."""
         v = version if version is not None else self.version()
         return self._frame(pg_query(sqlite_store._TARGETS), sqlite_store.reading(v, draft))
+
+    def plans(self, version: int | None = None, draft: int | None = None) -> pd.DataFrame:
+        """The plans in force at a data version (default: the newest), with `draft` as if published."""
+        v = version if version is not None else self.version()
+        return self._frame(pg_query(sqlite_store._PLANS), sqlite_store.reading(v, draft))

@@ -86,7 +86,7 @@ def seed(store: IndicatorStore, catalogue: Catalogue) -> list[int]:
     for plan in load_plans():
         ids.append(store.add_dataset(DatasetMeta(name=plan.name_zh, kind="plan", source=plan.citation,
                                                  file_name=plan.file_name),
-                                     plan_baseline(plan, catalogue), plan.target_frame()))
+                                     plan_baseline(plan, catalogue), plan.target_frame(), plan=plan.meta()))
     ids.append(store.add_dataset(DatasetMeta(name="甘肃知识产权公开数据 / Cited Gansu IP facts", kind="reference",
                                              source="see each row", file_name=FACTS_CSV.name), facts()))
     ids.append(store.add_dataset(DatasetMeta(name="示意县区专利数据 / Illustrative county patent counts",

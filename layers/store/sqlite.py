@@ -22,6 +22,7 @@ TABLES = ("datasets", "observations", "targets")
 OBSERVATION_COLUMNS = ["adcode", "indicator", "year", "value", "unit", "period", "qualifier", "note", "source"]
 TARGET_COLUMNS = ["plan_id", "adcode", "indicator", "year", "value", "value_max", "kind", "comparator", "section",
                   "quote", "source"]
+PLAN_COLUMNS = ["plan_id", "name_zh", "name_en", "region", "start_year", "end_year", "citation"]
 # Datasets in force at data version :version: those whose last publication action up to it is a publish (a
 # dataset never published, or retracted since, is not). A preview reads the same version with dataset :draft as if
 # published once more on top of it, or with dataset :exclude left out (what a retraction would leave); 0 is none.
@@ -41,8 +42,21 @@ _CURRENT = _PUBLISHED + """, ranked AS (
 SELECT adcode, indicator, year, value, unit, period, qualifier, note, source, illustrative, dataset_id
 FROM ranked WHERE pick = 1
 """
-_TARGETS = _PUBLISHED + (f"SELECT {', '.join(TARGET_COLUMNS)} FROM targets"
-                          " WHERE dataset_id IN (SELECT dataset_id FROM pub)")
+# A plan is what the dataset published last that states it says: its targets and its period together (a later
+# statement of a plan replaces the earlier one whole; retracting it brings the earlier one back).
+_TARGETS = _PUBLISHED + f""", stated AS (SELECT DISTINCT plan_id, dataset_id FROM targets),
+newest AS (SELECT s.plan_id, s.dataset_id, ROW_NUMBER() OVER (PARTITION BY s.plan_id ORDER BY pub.seq DESC) AS pick
+           FROM stated s JOIN pub ON pub.dataset_id = s.dataset_id)
+SELECT {', '.join('t.' + c for c in TARGET_COLUMNS)} FROM targets t
+JOIN newest n ON n.plan_id = t.plan_id AND n.dataset_id = t.dataset_id WHERE n.pick = 1
+"""
+_PLANS = _PUBLISHED + f""", newest AS (
+    SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.plan_id ORDER BY pub.seq DESC) AS pick
+    FROM plans p JOIN pub ON pub.dataset_id = p.dataset_id)
+SELECT dataset_id, {', '.join(PLAN_COLUMNS)} FROM newest WHERE pick = 1 ORDER BY start_year, plan_id
+"""
+_INSERT_PLAN = (f"INSERT INTO plans (dataset_id, {', '.join(PLAN_COLUMNS)})"
+                f" VALUES (:dataset_id, {', '.join(':' + c for c in PLAN_COLUMNS)})")
 _NEWEST = "SELECT COALESCE(MAX(seq), 0) FROM publications"
 _PUBLISH = ("INSERT INTO publications (seq, dataset_id, action, at) "
             "SELECT COALESCE(MAX(seq), 0) + 1, :dataset_id, :action, :at FROM publications")
@@ -186,9 +200,10 @@ class Store:
         return kept
 
     def add_dataset(self, meta: DatasetMeta, observations: pd.DataFrame, targets: pd.DataFrame | None = None,
-                    publish: bool = True) -> int:
+                    publish: bool = True, plan: Mapping[str, object] | None = None) -> int:
         """Write one dataset in a single transaction (all rows land, or none do), published as the next data
-        version unless `publish` is false (a draft: no version changes, nothing public reads it)."""
+        version unless `publish` is false (a draft: no version changes, nothing public reads it). A plan dataset
+        also records its plan (`plan`: PLAN_COLUMNS), whose period its targets are read against."""
         obs = observations.reindex(columns=OBSERVATION_COLUMNS)
         for col, default in (("period", ""), ("qualifier", "="), ("note", "")):
             obs[col] = obs[col].astype(object).where(obs[col].notna(), default)
@@ -212,12 +227,14 @@ class Store:
                 )
                 if publish:
                     db.execute(_PUBLISH, {"dataset_id": dataset_id, "action": "publish", "at": now})
-                if tgt is not None and len(tgt):
+                if tgt is not None and len(tgt):  # a target stated twice in one file: the first stands
                     db.executemany(
-                        f"INSERT OR REPLACE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
+                        f"INSERT OR IGNORE INTO targets (dataset_id, {', '.join(TARGET_COLUMNS)})"
                         f" VALUES (?, {', '.join('?' * len(TARGET_COLUMNS))})",
                         ((dataset_id, *plain_row(row)) for row in tgt.itertuples(index=False)),
                     )
+                if plan is not None:
+                    db.execute(_INSERT_PLAN, plan_row(dataset_id, plan))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -303,6 +320,13 @@ class Store:
             v = version if version is not None else self.version()
             return pd.read_sql_query(_TARGETS, db, params=reading(v, draft))
 
+    def plans(self, version: int | None = None, draft: int | None = None) -> pd.DataFrame:
+        """The plans in force at a data version (default: the newest), with `draft` as if published: each plan's
+        id, names, region and period, from the dataset published last that states it."""
+        with self.connect() as db:
+            v = version if version is not None else self.version()
+            return pd.read_sql_query(_PLANS, db, params=reading(v, draft))
+
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold an exclusive lock across processes on this machine (e.g. workers seeding at start-up)."""
@@ -348,6 +372,15 @@ def check_backup(path: Path) -> None:
         raise StoreSchemaError(f"{path}: not a SQLite store ({e})") from e
     finally:
         db.close()
+
+
+def plan_row(dataset_id: int, plan: Mapping[str, object]) -> dict[str, object]:
+    """The plans table's row for a plan dataset: PLAN_COLUMNS from `plan`, plain Python values."""
+    row: dict[str, object] = {"dataset_id": dataset_id}
+    for c in PLAN_COLUMNS:
+        v = plan.get(c, "")
+        row[c] = int(v) if c.endswith("_year") else str(v)  # type: ignore[call-overload]
+    return row
 
 
 def plain_row(row: tuple[object, ...]) -> tuple[object, ...]:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from layers.pages.chart import Scale, chart_file, chart_page
 from server.caching import cached
-from server.deps import AtlasDep, ViewDep, snapshot_of
+from server.deps import AtlasDep, DraftQ, ViewDep, snapshot_of
 from server.templating import render
 
 router = APIRouter(tags=["chart"])
@@ -22,18 +22,18 @@ MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 
 
 @router.get("/chart", include_in_schema=False)
-def chart(request: Request, atlas: AtlasDep, view: ViewDep, regions: RegionsQ = None,
+def chart(request: Request, atlas: AtlasDep, view: ViewDep, draft: DraftQ, regions: RegionsQ = None,
           scale: ScaleQ = "linear") -> Response:
     """One line per region over every year, plan targets on their own years, provenance marks per point."""
-    snap = snapshot_of(atlas, view.version, view.demo)
+    snap = snapshot_of(atlas, view.version, view.demo, draft)
     return render(request, "chart.html", chart_page(atlas, snap, view, regions, scale))
 
 
 @router.get("/chart.{fmt}", responses={200: {"content": {m: {} for m in MEDIA.values()}}})
-def chart_download(request: Request, atlas: AtlasDep, fmt: Literal["svg", "png"], view: ViewDep,
+def chart_download(request: Request, atlas: AtlasDep, fmt: Literal["svg", "png"], view: ViewDep, draft: DraftQ,
                    regions: RegionsQ = None, scale: ScaleQ = "linear") -> Response:
     """The chart as a standalone SVG (hover titles kept) or a PNG, with its sources."""
-    snap = snapshot_of(atlas, view.version, view.demo)
+    snap = snapshot_of(atlas, view.version, view.demo, draft)
     body = chart_file(atlas, snap, view, regions, scale, fmt)
     resp = cached(request, body, MEDIA[fmt], max_age=300)
     name = f"gansu-ipmap-chart-{view.indicator}.{fmt}"

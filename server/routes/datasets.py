@@ -122,7 +122,7 @@ async def upload(request: Request, atlas: AtlasDep,
     Every field may also be sent as a form field. Any error in any row rejects the whole file (422) and
     writes nothing. The uploader recorded is the caller the token belongs to.
     """
-    who = auth.api_caller(request, "uploader")
+    who = await run_in_threadpool(auth.api_caller, request, "uploader")
     settings = request.app.state.settings
     body = await read_limited(request, settings.max_upload_bytes)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -152,13 +152,14 @@ async def upload(request: Request, atlas: AtlasDep,
     file_name = PureWindowsPath(file.filename or "").name or "upload"
     upload = Upload(data, file_name, is_dry, values.get("source", ""), values.get("name", ""), who.name, opts,
                     publish=publish_now)
+    await run_in_threadpool(atlas.refresh_catalogue)  # indicators an admin added on another instance
     result: dict[str, object] = await run_in_threadpool(run_import, upload, atlas.catalogue, atlas.matcher,
                                                          atlas.store)
     if not is_dry:
-        auth.accounts(request).record(who.name, "publish_upload" if publish_now else "upload",
-                                      f"dataset {result['dataset_id']}",
-                                      f"{file_name}: {result['rows']} values; source {upload.source[:200]}",
-                                      auth.client_ip(request))
+        await run_in_threadpool(auth.accounts(request).record, who.name,
+                                "publish_upload" if publish_now else "upload", f"dataset {result['dataset_id']}",
+                                f"{file_name}: {result['rows']} values; source {upload.source[:200]}",
+                                auth.client_ip(request))
     return result
 
 

@@ -75,7 +75,7 @@ async def login(request: Request) -> Response:
         return login_page(request, target, "用户名或密码错误。Wrong name or password.", 401, name)
     await run_in_threadpool(accounts.record, user.name, "signin", user.name, "", ip)
     response = RedirectResponse(safe_next(target), 303, headers=auth.NO_STORE)
-    auth.start_session(request, response, Principal(user.name, user.role, user.id))
+    await run_in_threadpool(auth.start_session, request, response, Principal(user.name, user.role, user.id))
     response.delete_cookie(auth.LOGIN_COOKIE, path="/", httponly=True, samesite="strict",
                            secure=auth.is_secure(request))
     return response
@@ -84,15 +84,16 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     """End the session everywhere (it is deleted from the store) and clear the cookie; needs the CSRF token."""
-    signed_in = auth.session(request)
+    signed_in = await run_in_threadpool(auth.session, request)
     if signed_in is None:
         raise HTTPException(303, "not signed in", headers={"Location": "/", **auth.NO_STORE})
     form = await request.form(max_files=0, max_fields=4)
     auth.check_csrf(request, form, signed_in[1])
     session_id = auth.session_id(request)
     if session_id:
-        auth.accounts(request).end_session(session_id)
-    auth.accounts(request).record(signed_in[0].name, "signout", signed_in[0].name, "", auth.client_ip(request))
+        await run_in_threadpool(auth.accounts(request).end_session, session_id)
+    await run_in_threadpool(auth.accounts(request).record, signed_in[0].name, "signout", signed_in[0].name, "",
+                            auth.client_ip(request))
     response = RedirectResponse("/", 303, headers=auth.NO_STORE)
     response.delete_cookie(auth.SESSION_COOKIE, path="/", httponly=True, samesite="strict",
                            secure=auth.is_secure(request))

@@ -69,7 +69,7 @@ def template(kind: Literal["long", "wide"]) -> Response:
 @router.post("/workspace/check")
 async def check(request: Request, atlas: AtlasDep) -> Response:
     """Check a file against the same rules as the API; nothing is written but the file, kept for the commit."""
-    who, csrf = auth.page_user(request)
+    who, csrf = await run_in_threadpool(auth.page_user, request)
     limit = request.app.state.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
@@ -106,7 +106,7 @@ async def check(request: Request, atlas: AtlasDep) -> Response:
 @router.post("/workspace/commit")
 async def commit(request: Request, atlas: AtlasDep) -> Response:
     """Commit a checked file as a draft: checked once more, written in one transaction, shown to nobody public."""
-    who, csrf = auth.page_user(request)
+    who, csrf = await run_in_threadpool(auth.page_user, request)
     form = await request.form(max_files=0, max_fields=4)
     auth.check_csrf(request, form, csrf)
     staged_id = str(form.get("staged", ""))
@@ -118,6 +118,7 @@ async def commit(request: Request, atlas: AtlasDep) -> Response:
     file_name, data, fields = staged
     opts, _ = upload_options(fields)
     upload = Upload(data, file_name, False, opts.source, fields.get("name", ""), who.name, opts, publish=False)
+    await run_in_threadpool(atlas.refresh_catalogue)  # indicators an admin added on another instance
     result = await run_in_threadpool(run_import, upload, atlas.catalogue, atlas.matcher, atlas.store)
     await run_in_threadpool(accounts.unstage, staged_id)
     dataset_id = result["dataset_id"]
@@ -139,7 +140,7 @@ def dataset(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(g
 async def act(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
               action: Literal["publish", "retract"]) -> Response:
     """Publish or retract from the workspace (publishers); audited like the API's."""
-    who, csrf = auth.page_user(request, "publisher")
+    who, csrf = await run_in_threadpool(auth.page_user, request, "publisher")
     form = await request.form(max_files=0, max_fields=4)
     auth.check_csrf(request, form, csrf)
     change = atlas.store.publish if action == "publish" else atlas.store.retract

@@ -96,6 +96,16 @@ def test_sign_in_upload_check_commit_preview_publish(planner_server: str, browse
     page.click("button.publish")
     page.wait_for_selector(".ws-state.published")
 
+    # an API token of one's own, from the account page: shown this once, then only its label
+    page.click("a[href='/workspace/account']")
+    page.fill("input[name=label]", "月度上传脚本")
+    page.click("form.ws-inline button[type=submit]")
+    token = page.inner_text("[data-token]")
+    assert token.startswith("ipm_") and "只显示这一次" in page.inner_text(".ws-new-token")
+    w.shot("workspace-token")
+    page.goto(planner_server + "/workspace/account")
+    assert token not in page.content() and "月度上传脚本" in page.inner_text("table.ws-tokens")
+
     public = watch(browser)  # another browser profile: signed out
     public.page.goto(planner_server + MAP)
     tip = tooltip(public.page, point)

@@ -72,7 +72,10 @@ STATUS = Migration(LATEST + 1, "datasets get a status", "ALTER TABLE datasets AD
 # This code's add_dataset also records a publication; while seeding a 0.1.0 store that record goes to a scratch
 # table, dropped afterwards, so the store holds exactly what release 0.1.0 wrote.
 SCRATCH_PUBLICATIONS = ("CREATE TABLE publications (seq INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL, "
-                        "action TEXT NOT NULL, at TEXT NOT NULL)")
+                        "action TEXT NOT NULL, at TEXT NOT NULL); "
+                        "CREATE TABLE plans (dataset_id INTEGER, plan_id TEXT, name_zh TEXT, name_en TEXT, "
+                        "region TEXT, start_year INTEGER, end_year INTEGER, citation TEXT)")
+SCRATCH_DROP = ("DROP TABLE publications", "DROP TABLE plans")
 # What release 0.1.0 read: the newest dataset id as the version, and the newest dataset at or below it per value.
 RELEASE_0_1_0_CURRENT = """
 SELECT o.adcode, o.indicator, o.year, o.value, o.unit, o.period, o.qualifier, o.note, o.source,
@@ -92,7 +95,8 @@ def make_release_0_1_0_sqlite(path: Path, catalogue: Catalogue) -> None:
     db.close()
     seed(Store(path), catalogue)
     with sqlite3.connect(path) as db:
-        db.execute("DROP TABLE publications")
+        for drop in SCRATCH_DROP:
+            db.execute(drop)
     db.close()
 
 
@@ -108,12 +112,14 @@ def make_release_0_1_0(location: tuple[Path, str | None], catalogue: Catalogue) 
 
         with psycopg.connect(url, autocommit=True) as db:
             db.execute(pg_schema(RELEASE_0_1_0_DDL))
-            db.execute(SCRATCH_PUBLICATIONS)
+            for scratch in SCRATCH_PUBLICATIONS.split("; "):
+                db.execute(scratch)
     store = open_store(path, url)
     if url is not None:
         seed(store, catalogue)  # type: ignore[arg-type]
         with psycopg.connect(url, autocommit=True) as db:
-            db.execute("DROP TABLE publications")
+            for drop in SCRATCH_DROP:
+                db.execute(drop)
     return store
 
 

@@ -64,7 +64,7 @@ def over_canvas(case: schemathesis.Case) -> bool:
 def check(case: schemathesis.Case, fuzzed_app: FastAPI) -> None:
     # A schema cannot say which bytes make a readable table, so a well-formed upload of random bytes is rightly
     # refused (400/422); every other check, 5xx and response schemas included, still runs on uploads.
-    upload = case.method.upper() == "POST" and case.path == "/api/datasets"
+    upload = case.method.upper() == "POST" and case.path in ("/api/datasets", "/api/plans")
     excluded = [schemathesis.checks.positive_data_acceptance] if upload or over_canvas(case) else []
     # ignored_auth probes a successful write again without the token over plain HTTP, which an in-process app
     # cannot take; every write's 401 without a token is checked in test_roles (the role matrix) instead.

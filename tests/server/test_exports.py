@@ -80,6 +80,7 @@ def test_svg_parses_and_pdf_title_is_text(client: TestClient) -> None:
     assert "Resident population (2020, Prefectures)" in text and "Source" in text
     zh = PdfReader(io.BytesIO(client.get("/export.pdf?level=county").content)).pages[0].extract_text()
     assert "常住人口（2020年，县区）" in zh and "兰州新区" in zh
+    assert "DRAFT" not in svg.text and "DRAFT" not in text and "草稿" not in zh  # published: no draft mark
 
 
 def test_illustrative_export_is_watermarked_and_counts_no_data(gappy_client: TestClient) -> None:

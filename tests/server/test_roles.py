@@ -96,3 +96,64 @@ def test_publish_and_retract_move_the_version_and_are_audited(app_tokens: tuple[
     assert lines == [("publisher-user", "retract", subject), ("publisher-user", "publish", subject),
                      ("uploader-user", "upload", subject)]
     assert all(a["at"] and a["ip"] == "testclient" for a in audit.json()[:3])
+
+
+# signed in as -> (own account page, create own token, users page, add a user, change a role, disable a user)
+PAGE_MATRIX = {
+    "none": (303, 303, 303, 303, 303, 303),
+    "uploader": (200, 200, 403, 403, 403, 403),
+    "publisher": (200, 200, 403, 403, 403, 403),
+    "admin": (200, 200, 200, 303, 303, 303),
+}
+
+
+@pytest.mark.parametrize("who", list(PAGE_MATRIX))
+def test_account_pages_role_matrix(app_tokens: tuple[TestClient, dict[str, str]], who: str) -> None:
+    """The account and users pages by session: anyone signed in manages their own password and tokens; only an
+    admin manages users; without a session every one of them sends to /login (a token is not a session)."""
+    from tests.server.test_workspace import form_csrf, sign_in
+
+    c, tokens = app_tokens
+    c = TestClient(c.app)
+    csrf = "none"
+    if who != "none":
+        assert sign_in(c, f"{who}-user").status_code == 303  # type: ignore[attr-defined]
+        csrf = form_csrf(c.get("/workspace/account").text)
+    target = f"matrix-{who}"
+    c.app.state.accounts.add_user(target, "uploader", "a long enough password")  # type: ignore[attr-defined]
+    h = bearer(tokens["admin"]) if who == "none" else {}  # an admin's token does not open the pages
+
+    def post(url: str, **data: str) -> int:
+        return c.post(url, data={"csrf": csrf} | data, headers=h, follow_redirects=False).status_code
+
+    got = (c.get("/workspace/account", headers=h, follow_redirects=False).status_code,
+           post("/workspace/account/tokens", label="m"),
+           c.get("/workspace/users", headers=h, follow_redirects=False).status_code,
+           post("/workspace/users/add", name=f"new-{who}", role="admin", new="x" * 12, new2="x" * 12),
+           post("/workspace/users/role", name=target, role="admin"),
+           post("/workspace/users/disable", name=target))
+    assert got == PAGE_MATRIX[who]
+    user = c.app.state.accounts.user(target)  # type: ignore[attr-defined]
+    assert (user.role, user.disabled) == (("admin", True) if who == "admin" else ("uploader", False))
+
+
+PLAN = ("plan_id,name_zh,name_en,start_year,end_year,indicator,kind,year,comparator,value,unit,section,sentence\n"
+        "role-plan,角色测试规划,Role plan,2026,2030,invention_patents_per_10k,target,2030,>=,9,件/万人,二,达到9件\n"
+        ).encode()
+# caller -> (plan draft upload, plan upload with publish=true)
+PLAN_MATRIX = {
+    "none": (401, 401),
+    "disabled": (401, 401),
+    "uploader": (200, 403),
+    "publisher": (200, 200),
+    "admin": (200, 200),
+    "bootstrap": (200, 200),
+}
+
+
+@pytest.mark.parametrize("who", list(PLAN_MATRIX))
+def test_plan_role_matrix(app_tokens: tuple[TestClient, dict[str, str]], who: str) -> None:
+    c, tokens = app_tokens
+    got = tuple(c.post(f"/api/plans{query}", files={"file": ("plan.csv", PLAN)}, headers=bearer(tokens[who]))
+                .status_code for query in ("", "?publish=true"))
+    assert got == PLAN_MATRIX[who]

@@ -171,11 +171,14 @@ def test_draft_is_private_until_published_and_retract_restores_every_public_byte
             assert "草稿预览" in r.text and "Draft preview" in r.text, url
         else:
             assert r.headers["x-draft-preview"] == str(draft), url
+    shown = client.get(f"/sources?draft={draft}")  # a preview's source links land on the draft's own entry
+    assert shown.status_code == 200 and shown.headers["cache-control"] == "private, no-store"
+    assert "区县年报 2023（测试）" in shown.text and "草稿预览" in shown.text
     # the public, after those previews went through every cache: same bytes as before, and a 403 for the draft
     anon = TestClient(client.app)
     for url, body in public.items():
         assert anon.get(url, headers={"Accept-Encoding": "br"}).content == body, url
-    for url in (f"{MAP}&draft={draft}", f"{VALUES}&draft={draft}", f"/api/datasets/{draft}"):
+    for url in (f"{MAP}&draft={draft}", f"{VALUES}&draft={draft}", f"/api/datasets/{draft}", f"/sources?draft={draft}"):
         r = anon.get(url, headers={"Accept-Encoding": "br"})
         assert r.status_code in (403, 404) and "4321" not in r.text and "4,321" not in r.text, url
     assert anon.get(f"{VALUES}&draft={draft}", headers={"Authorization": "Bearer nope"}).status_code == 401
@@ -239,9 +242,13 @@ def test_workspace_pages_show_hostile_strings_as_text(hostile_client: TestClient
     accounts.hasher = FAST
     if accounts.user("li") is None:
         accounts.add_user("li", "admin", PASSWORD)
-    signed_in(hostile_client, "li")
+    csrf = signed_in(hostile_client, "li")
+    for payload in (*hostile["xss"], *hostile["template"][:2]):  # a token's label is typed by its user
+        made = hostile_client.post("/workspace/account/tokens", data={"csrf": csrf, "label": payload})
+        assert made.status_code == 200 and not any(p in made.text for p in hostile["xss"])
     dataset_id = hostile_client.get("/api/datasets").json()[-1]["id"]
-    for url in ("/workspace", f"/workspace/datasets/{dataset_id}", "/workspace/audit",
+    for url in ("/workspace", f"/workspace/datasets/{dataset_id}", "/workspace/audit", "/workspace/account",
+                "/workspace/users",
                 f"/map?level=county&indicator=population&year={hostile['year']}&draft={dataset_id}"):
         html = hostile_client.get(url).text
         for payload in hostile["xss"]:
@@ -272,3 +279,17 @@ def test_password_checks_wait_their_turn(client: TestClient) -> None:
     assert client.app.state.accounts.audit(action="signin_failed") == []  # type: ignore[attr-defined]
     client.app.state.password_gate = gate  # type: ignore[attr-defined]
     assert sign_in(client, "li").status_code == 303  # type: ignore[attr-defined]
+
+
+def test_dataset_page_maps_the_changes(client: TestClient) -> None:
+    """The two counties the draft changes are filled as changed, with their old and new values in the hover title;
+    nothing else is filled."""
+    draft = commit_draft(client, signed_in(client, "li"))
+    page = client.get(f"/workspace/datasets/{draft}").text
+    svg = page.split('<svg class="change-map"')[1].split("</svg>")[0]
+    filled = re.findall(r'<path class="changed" d="[^"]+" fill="(#\w+)" data-adcode="(\d+)"><title>([^<]+)</title>',
+                        svg)
+    assert sorted((a, f) for f, a, _ in filled) == [("620102", "#e08214"), ("620103", "#e08214")]
+    tips = {a: tip for _, a, tip in filled}
+    assert "城关区" in tips["620102"] and "→ 4,321" in tips["620102"] and "%" in tips["620102"]
+    assert re.search(r'data-key="changed">.*?：2 个地区', page, re.S) and 'data-key="added"' not in page

@@ -219,3 +219,46 @@ def test_exports_carry_hostile_text_as_data(hostile_client: TestClient, hostile:
         assert_svg_inert(r.content)
         script_src = r.headers["content-security-policy"].split("script-src")[1].split(";")[0]
         assert "'unsafe-inline'" not in script_src  # opened on its own, it runs no script
+
+
+def test_a_hostile_plan_and_indicator_show_as_text(hostile_client: TestClient, hostile: dict) -> None:
+    """A plan and an indicator that reached the store with markup and template syntax (the checks refuse markup at
+    the door; this is what the pages do if it gets in anyway): the briefing previewing the plan, the plan's page and
+    the catalogue page show it as text. Last in the module: it adds an indicator to the hostile catalogue."""
+    import pandas as pd
+    from argon2 import PasswordHasher
+
+    from layers.core.catalogue import Indicator
+    from layers.store.additions import add_indicators
+    from layers.store.sqlite import DatasetMeta
+
+    xss, tpl = hostile["xss"], hostile["template"]
+    atlas = hostile_client.app.state.atlas  # type: ignore[attr-defined]
+    plan = {"plan_id": "hostile-plan", "name_zh": "规划" + xss[0] + tpl[1], "name_en": xss[1], "region": "620000",
+            "start_year": 2026, "end_year": 2030, "citation": "《" + xss[2] + "》"}
+    section, quote = "二、" + xss[1] + tpl[0], xss[2] + tpl[2]
+    targets = pd.DataFrame([{"plan_id": "hostile-plan", "adcode": "620000", "indicator": "invention_patents_per_10k",
+                             "year": 2030, "value": 9.5, "value_max": None, "kind": "level", "comparator": ">=",
+                             "section": section, "quote": quote, "source": plan["citation"] + "，" + section}])
+    draft = atlas.store.add_dataset(DatasetMeta(name=str(plan["name_zh"]), kind="plan", source=str(plan["citation"])),
+                                    pd.DataFrame(columns=["adcode"]), targets, publish=False, plan=plan)
+    add_indicators(atlas.store, [Indicator(id="hostile_indicator", name_zh="指标" + xss[0] + tpl[1], name_en=xss[2],
+                                           unit="件", unit_en="items", kind="count", aliases=[tpl[3]])], "test")
+    r = hostile_client.get(f"/briefing?level=county&year=2019&draft={draft}",
+                           headers=HTML | {"Authorization": "Bearer test-token"})
+    assert r.status_code == 200
+    page = assert_inert(r.text, r.headers["content-security-policy"])
+    assert xss[1] in "".join(page.plain) + str(page.tags)
+    accounts = hostile_client.app.state.accounts  # type: ignore[attr-defined]
+    accounts.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    accounts.add_user("xss-admin", "admin", "a long enough password")
+    browser = TestClient(hostile_client.app)
+    login = browser.get("/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
+    browser.post("/login", data={"csrf": csrf, "name": "xss-admin", "password": "a long enough password"})
+    for url, planted in ((f"/workspace/plans/{draft}", quote), ("/workspace/plans", str(plan["name_zh"])),
+                         ("/workspace/indicators", "指标" + xss[0] + tpl[1])):
+        r = browser.get(url)
+        assert r.status_code == 200, url
+        shown = assert_inert(r.text, r.headers["content-security-policy"])
+        assert planted in "".join(shown.plain), url
