@@ -42,11 +42,17 @@ def drill_links(atlas: Atlas, snap: Snapshot, rv: ResolvedView) -> dict[str, Any
     A year the other level lacks is dropped from the link, so it opens on that level's default year.
     """
     view = rv.view
-    out: dict[str, Any] = {"drill_query": None, "crumbs": None}
+    out: dict[str, Any] = {"drill_query": None, "crumbs": None, "drill_within": set()}
     if view.level == "prefecture":
         years = available_years(snap.observations, rv.indicator.id, atlas.level_adcodes("county"))
         if years:
             out["drill_query"] = view.query(level="county", region=None, year=rv.year if rv.year in years else None)
+            # Only prefectures whose own counties have a value: a drill-down into counties without one is a 404
+            # (invention patents per 10k: county values for one prefecture's counties only).
+            obs = snap.observations
+            counties = atlas.regions("county")
+            with_values = set(obs.loc[(obs.indicator == rv.indicator.id) & obs.adcode.isin(counties.adcode), "adcode"])
+            out["drill_within"] = set(counties.loc[counties.adcode.isin(with_values), "parent"])
     if view.within is not None:
         years = available_years(snap.observations, rv.indicator.id, atlas.level_adcodes("prefecture"))
         regions = atlas.regions("province")

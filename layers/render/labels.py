@@ -64,13 +64,18 @@ class PlaceLabels(MacroElement):
                 var on = map.getZoom() >= from - 1e-6;
                 if (on !== map.hasLayer(group)) { if (on) { group.addTo(map); } else { map.removeLayer(group); } }
                 if (!on) return;
-                var box = map.getContainer().getBoundingClientRect(), placed = [];
+                // Where each name will stand once the view settles, from its point and its text's layout size:
+                // a name's screen box is mid-flight during a zoom or pan animation (and on a phone the fit
+                // zooms in animation), so measuring it then let names end up over each other.
+                var size = map.getSize(), placed = [];
                 marks.forEach(function (m) {
                     var el = m.getElement();
                     if (!el) return;
                     el.style.visibility = "";
-                    var r = el.firstChild.getBoundingClientRect();
-                    var out = r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom;
+                    var p = map.latLngToContainerPoint(m.getLatLng()), w = el.firstChild.offsetWidth + 1,
+                        h = el.firstChild.offsetHeight + 1;
+                    var r = {left: p.x - w / 2, right: p.x + w / 2, top: p.y - h / 2, bottom: p.y + h / 2};
+                    var out = r.left < 0 || r.right > size.x || r.top < 0 || r.bottom > size.y;
                     var clash = placed.some(function (q) {
                         return r.left < q.right + 3 && r.right > q.left - 3 && r.top < q.bottom && r.bottom > q.top;
                     });

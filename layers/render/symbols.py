@@ -30,7 +30,8 @@ from layers.render.palettes import NO_DATA_FILL
 
 FILL = "#2c7fb8"
 BASE_FILL = "#f4f3ee"  # units under the circles: quiet, so the circles carry the values
-MAX_RADIUS = 26.0  # px on the web map: the largest value's circle
+MAX_RADIUS = 26.0  # px on the web map: the largest value's circle on a large map; static/js/symbols.js scales
+# it to 4% of the map's shorter side (at least 8 px) so a phone's county map is not one blob, and redraws the key
 PANE = "ipmap-symbols"
 
 
@@ -74,6 +75,7 @@ def legend_svg(top: float, unit: str, max_radius: float = MAX_RADIUS) -> str:
     width = int(2 * rs[0] + 96)
     base, cx, off = 2 * rs[0] + 8, rs[0] + 2, 8.0
     out = [f'<svg class="ipmap-symbol-legend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           f'data-top="{top!r}" data-max-radius="{max_radius!r}" '  # static/js/symbols.js redraws it at the map's R
            f'role="img" aria-label="{esc(", ".join(number(v) for v in values))} {esc(unit)}">']
     for v, r, ty, ly in zip(values, rs, tops, ys, strict=True):
         out.append(f'<circle cx="{cx:.1f}" cy="{base - r:.1f}" r="{r:.1f}" fill="none" stroke="#555" '

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -24,6 +24,7 @@ class Measure:
     renderer: RendererBase
     family: list[str]
     dpi: float
+    known: dict[tuple[str, float, str], float] = field(default_factory=dict, repr=False)
 
     def prop(self, size: float, weight: str = "normal") -> FontProperties:
         return FontProperties(family=self.family, size=size, weight=weight)
@@ -34,8 +35,11 @@ class Measure:
             return max(self.width(line, size, weight) for line in text.split("\n"))
         if not text:
             return 0.0
-        w, _, _ = self.renderer.get_text_width_height_descent(text, self.prop(size, weight), ismath=False)
-        return float(w)
+        key = (text, size, weight)
+        if key not in self.known:  # laying out a CJK string is slow (ms per call): each text is measured once
+            w, _, _ = self.renderer.get_text_width_height_descent(text, self.prop(size, weight), ismath=False)
+            self.known[key] = float(w)
+        return self.known[key]
 
     def line_height(self, size: float) -> float:
         """Pixels from one line's top to the next line's top."""
@@ -46,13 +50,17 @@ class Measure:
         whole line breaks between its characters); explicit newlines kept."""
         lines: list[str] = []
         for para in text.split("\n"):
-            current = ""
+            current, guess = "", 0.0
             for token in self._tokens(para, size, width, weight):
                 trial = current + token
-                fits = self.width(trial.rstrip(), size, weight) <= width
+                # The sum of the pieces' widths is within a few per cent of the whole's: a line well inside the
+                # width is not measured again (that made wrapping quadratic, most of an export's time).
+                guess += self.width(token, size, weight)
+                fits = guess <= 0.85 * width or self.width(trial.rstrip(), size, weight) <= width
                 if current and not fits and not (token[:1] in NO_LINE_START and len(token) == 1):
                     lines.append(current.rstrip())
                     current = token.lstrip()
+                    guess = self.width(current, size, weight)
                 else:
                     current = trial
             lines.append(current.rstrip())

@@ -15,6 +15,14 @@ FREE_SYMBOL = """() => {
   }
   return null;
 }"""
+# The largest circle's radius on the map, and the key's circles as [value, radius] with the key's top value.
+SIZES = """() => {
+  const r = Math.max(...[...document.querySelectorAll('path.ipmap-symbol')]
+                       .map(p => p.getBoundingClientRect().width / 2));
+  const key = document.querySelector('svg.ipmap-symbol-legend');
+  return [r, +key.getAttribute('data-top'),
+          [...key.querySelectorAll('circle')].map(c => [+c.getAttribute('data-value'), +c.getAttribute('r')])];
+}"""
 
 
 def test_chart_lines_points_and_hover_titles(live_server: str, desktop) -> None:  # noqa: ANN001
@@ -78,6 +86,15 @@ def test_symbol_map_hover_keyboard_and_selection(live_server: str, desktop) -> N
     # circles only (smaller ones lie on the largest): the selected unit's shape, brought forward, stays under them
     assert all(is_circle for is_circle, _ in hits)
     desktop.shot("symbols-county")
+    wide, top, key = page.evaluate(SIZES)
+    page.set_viewport_size({"width": 375, "height": 812})  # a phone: smaller circles, so the counties do not merge
+    page.goto(f"{live_server}/map?level=county&indicator=population")
+    page.wait_for_selector("path.ipmap-symbol")
+    phone, top, phone_key = page.evaluate(SIZES)
+    assert 8 <= phone < wide * 0.7
+    for (value, r), (_, r_wide) in zip(phone_key, key, strict=True):  # the key on the map's scale, areas as values
+        assert abs(r - phone * (value / top) ** 0.5) < 0.2 and r < r_wide
+    desktop.shot("symbols-county-phone")
     assert desktop.outside() == [] and desktop.errors == []
 
 

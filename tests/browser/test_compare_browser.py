@@ -10,10 +10,13 @@ IND = "indicator=patent_applications"
 
 def test_compare_maps_are_synced_and_offline(live_years: str, desktop) -> None:  # noqa: ANN001
     page = desktop.page
+    page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_years}/compare?level=county&{IND}&base_year=2016&year=2023")
     page.wait_for_function("window.ipmapMaps && window.ipmapMaps.length === 3")
     page.wait_for_timeout(200)
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 3 * 87
+    # the whole ranking (both years' value, change, % change, rank change, per 10k, share) fits its panel
+    assert page.evaluate("(w => w.scrollWidth <= w.clientWidth)(document.querySelector('.ranking-wrap'))")
     desktop.shot("compare-county")
     zooms = "window.ipmapMaps.map(e => e.map.getZoom())"
     before = page.evaluate(zooms)

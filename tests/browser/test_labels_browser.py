@@ -48,6 +48,25 @@ def test_prefecture_map_names_its_prefectures(live_server: str, browser, lang: s
         w.page.context.close()
 
 
+@pytest.mark.parametrize(("url", "width", "height"), [("/map?level=prefecture&lang=en", 375, 812),
+                                                     ("/embed?level=prefecture", 320, 240)])
+def test_names_never_overlap_on_a_phone_or_a_small_embed(live_server: str, browser, url: str, width: int,  # noqa: ANN001
+                                                         height: int) -> None:
+    """On a phone the fit zooms in animation: names placed by where they stood mid-flight used to overlap
+    (Dingxi over Linxia and Tianshui at 375 px)."""
+    w = watch(browser, width, height)
+    try:
+        w.page.goto(f"{live_server}{url}")
+        w.page.wait_for_selector(".ipmap-label span")
+        w.page.wait_for_timeout(400)
+        shown = w.page.evaluate(VISIBLE)
+        assert len(shown) >= 4 and overlaps(shown) == []
+        w.shot(f"labels-prefecture-{width}")
+        assert w.errors == []
+    finally:
+        w.page.context.close()
+
+
 def test_county_names_appear_when_zoomed_in(live_server: str, desktop) -> None:  # noqa: ANN001
     page = desktop.page
     page.goto(f"{live_server}/map?level=county")

@@ -24,6 +24,9 @@ def test_no_page_scrolls_sideways_at_375(live_years: str, browser) -> None:  # n
             if width > 375:
                 wide[path] = width
         assert wide == {}
+        # the last page, compare in English: its ranking scrolls in its box with the region's name held in view
+        region = w.page.locator(".ranking tbody tr:first-child td:nth-child(2)")
+        assert region.evaluate("e => getComputedStyle(e).position") == "sticky"
         w.page.goto(f"{live_years}/zones?lang=en")
         name = w.page.locator("table.zones-table tbody th[scope=row]").first
         assert name.evaluate("e => getComputedStyle(e).position") == "sticky"  # the zone's name stays in view

@@ -91,3 +91,16 @@ def test_drill_down_exports_draw_the_prefecture(client: TestClient) -> None:
 def test_bad_drill_downs_are_refused_by_name(client: TestClient, query: str) -> None:
     r = client.get(f"/map?{query}")
     assert r.status_code in (404, 422) and "within" in r.text
+
+
+def test_a_prefecture_is_offered_its_counties_only_when_they_have_values(client: TestClient) -> None:
+    """Invention patents per 10k have county values for some prefectures' counties only: the others' rows offer no
+    drill-down (it was a link to a 404 from the map, compare and timeline rankings)."""
+    html = client.get("/map?level=prefecture&indicator=invention_patents_per_10k", headers=HTML).text
+    links = set(re.findall(r'href="(/map\?[^"]*within=(\d{6}))"', html))
+    assert 0 < len(links) < 14
+    for href, _ in links:
+        assert client.get(href.replace("&amp;", "&"), headers=HTML).status_code == 200
+    assert client.get("/map?level=county&indicator=invention_patents_per_10k&within=620100",
+                      headers=HTML).status_code == 404  # no county value there: no link either
+    assert "within=620100" not in html
