@@ -18,6 +18,9 @@
   var BINDERS = ["/static/js/ipmap.js", "/static/js/mapui.js", "/static/js/symbols.js"];
   var suffix = document.title.indexOf(" · ") >= 0 ? document.title.slice(document.title.lastIndexOf(" · ")) : "";
   var shown = window.location.search, seq = 0, busy = null;
+  // One redraw at a time: a map script or binder still loading for one view must not run over the next view's
+  // map (quick changes, or Back twice), so each redraw starts after the one before it has finished.
+  var drawing = Promise.resolve();
   // Said to screen readers once the new map is in place (the map and its words change out of the focus's way).
   var status = document.createElement("p");
   status.className = "visually-hidden";
@@ -43,7 +46,18 @@
   function swap(state, push) {
     var active = document.activeElement;
     var focusName = active && active.form && panel.contains(active) ? active.name : null;
-    (window.ipmapMaps || []).forEach(function (entry) { entry.map.remove(); });
+    // An old map's deferred work (a tooltip following the pointer, a debounced moveend, an animation's end) must
+    // find no listener once it is gone: Leaflet's remove() keeps map and layer listeners, and they then read the
+    // removed panes ("Cannot read properties of undefined (reading '_leaflet_pos')").
+    // A map removed mid zoom animation still runs the animation's end 250 ms later on its deleted panes
+    // (Leaflet 1.9: "Cannot read properties of undefined (reading '_leaflet_pos')" from _onZoomTransitionEnd);
+    // ending the animation first, as its own end would, leaves that timer nothing to do.
+    (window.ipmapMaps || []).forEach(function (entry) {
+      var m = entry.map;
+      m.stop();
+      if (m._animatingZoom) m._animatingZoom = false;
+      m.remove();
+    });
     window.ipmapMaps = [];
     window.ipmapSymbols = [];
     panel.innerHTML = state.panel;
@@ -93,8 +107,11 @@
       })
       .then(function (state) {
         if (mine !== seq) return null;
-        return swap(state, push).then(function () { status.textContent = state.title; done(); },
-                                      function () { fallback(state.url); });
+        var run = drawing.then(function () { return mine === seq ? swap(state, push).then(function () {
+          return true; }) : false; });
+        drawing = run.catch(function () { return false; });
+        return run.then(function (drawn) { if (drawn) { status.textContent = state.title; done(); } },
+                        function () { fallback(state.url); });
       })
       .catch(function (e) {
         if (e && e.name === "AbortError") return;

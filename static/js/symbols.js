@@ -9,8 +9,8 @@
   var FRACTION = 0.04, MIN = 8;
 
   function maxRadius(map, full) {  // the largest circle's radius for this map's size, px
-    var size = map.getSize(), r = FRACTION * Math.min(size.x, size.y);
-    return size.x && size.y ? Math.max(MIN, Math.min(full, r)) : full;
+    var box = map.getContainer(), w = box.clientWidth, h = box.clientHeight;  // now, not Leaflet's cached size
+    return w && h ? Math.max(MIN, Math.min(full, FRACTION * Math.min(w, h))) : full;
   }
 
   // The key's layout as layers/render/symbols.legend_svg draws it, at the largest radius R.

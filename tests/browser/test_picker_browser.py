@@ -108,5 +108,6 @@ def test_a_change_redraws_the_map_in_place_and_back_restores_it(live_years: str,
     expect(title).to_contain_text("2023")
     assert page.locator("form.picker select[name=year]").input_value() == "2023"
     assert page.evaluate("window.stillHere") is True
-    assert page.locator(".leaflet-container").count() == 1  # the old maps are gone, not stacked
+    expect(page.locator("#map-region")).not_to_have_attribute("aria-busy", "true")  # the redraw has finished
+    expect(page.locator(".leaflet-container")).to_have_count(1)  # the old maps are gone, not stacked
     assert desktop.errors == []

@@ -8,8 +8,9 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+
+from server.draft_links import api_routes
 
 HTML = {"Accept": "text/html"}
 JUNK = {"from": "singlemessage", "isappinstalled": "0"}  # what WeChat adds to a shared link
@@ -19,17 +20,6 @@ PATH_VALUES = {"adcode": "620102", "zone_id": "lanbai", "dataset_id": "1", "fmt"
 def concrete(path: str) -> str:
     """A route's path with a real value for each path parameter."""
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: PATH_VALUES[m.group(1)], path)
-
-
-def api_routes(routes: list[object]) -> list[APIRoute]:
-    """Every APIRoute of the app, included routers walked into."""
-    out: list[APIRoute] = []
-    for r in routes:
-        if isinstance(r, APIRoute):
-            out.append(r)
-        elif hasattr(r, "original_router"):
-            out += api_routes(r.original_router.routes)
-    return out
 
 
 def get_routes(client: TestClient, in_schema: bool) -> list[str]:
