@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from layers.store.accounts import Accounts, Principal, same
+from layers.store.backends import IndicatorStore
 
 SESSION_COOKIE = "ipmap_session"
 LOGIN_COOKIE = "ipmap_login"
@@ -177,3 +180,19 @@ def check_login_nonce(request: Request, form: Any) -> None:
     if not isinstance(nonce, str) or not cookie or not same(nonce, cookie):
         raise HTTPException(403, "the sign-in form's CSRF token is missing or wrong: reload the page and try again",
                             headers=NO_STORE)
+
+
+async def publish_or_retract(request: Request, store: IndicatorStore, dataset_id: int,
+                             action: Literal["publish", "retract"], kind: str = "",
+                             check: Callable[[], object] | None = None) -> None:
+    """A publisher's form post that publishes or retracts a dataset (data or a plan): the CSRF token checked,
+    `check` run (a 404 for the wrong kind of dataset), the change made and audited."""
+    who, csrf = await run_in_threadpool(page_user, request, "publisher")
+    form = await request.form(max_files=0, max_fields=4)
+    check_csrf(request, form, csrf)
+    if check is not None:
+        await run_in_threadpool(check)
+    change = store.publish if action == "publish" else store.retract
+    version = await run_in_threadpool(change, dataset_id)
+    await run_in_threadpool(accounts(request).record, who.name, action, f"dataset {dataset_id}",
+                            f"{kind}data version {version}", client_ip(request))

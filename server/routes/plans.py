@@ -155,14 +155,8 @@ def plan_page(request: Request, atlas: AtlasDep, dataset_id: PlanId) -> Response
 async def plan_act(request: Request, atlas: AtlasDep, dataset_id: PlanId,
                    action: Literal["publish", "retract"]) -> Response:
     """Publish a plan (it is in force from the new data version on) or retract it (publishers); audited."""
-    who, csrf = await run_in_threadpool(auth.page_user, request, "publisher")
-    form = await request.form(max_files=0, max_fields=4)
-    auth.check_csrf(request, form, csrf)
-    await run_in_threadpool(plans.plan_dataset, atlas, dataset_id)  # a plan dataset, or 404
-    change = atlas.store.publish if action == "publish" else atlas.store.retract
-    version = await run_in_threadpool(change, dataset_id)
-    await run_in_threadpool(auth.accounts(request).record, who.name, action, f"dataset {dataset_id}",
-                            f"plan; data version {version}", auth.client_ip(request))
+    await auth.publish_or_retract(request, atlas.store, dataset_id, action, "plan; ",
+                             lambda: plans.plan_dataset(atlas, dataset_id))  # a plan dataset, or 404
     return RedirectResponse(f"/workspace/plans/{dataset_id}", 303, headers=auth.NO_STORE)
 
 

@@ -140,14 +140,9 @@ def dataset(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(g
 async def act(request: Request, atlas: AtlasDep, dataset_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
               action: Literal["publish", "retract"]) -> Response:
     """Publish or retract from the workspace (publishers); audited like the API's."""
-    who, csrf = await run_in_threadpool(auth.page_user, request, "publisher")
-    form = await request.form(max_files=0, max_fields=4)
-    auth.check_csrf(request, form, csrf)
-    change = atlas.store.publish if action == "publish" else atlas.store.retract
-    version = await run_in_threadpool(change, dataset_id)
-    await run_in_threadpool(auth.accounts(request).record, who.name, action, f"dataset {dataset_id}",
-                            f"data version {version}", auth.client_ip(request))
+    await auth.publish_or_retract(request, atlas.store, dataset_id, action)
     return RedirectResponse(f"/workspace/datasets/{dataset_id}", 303, headers=auth.NO_STORE)
+
 
 
 @router.get("/workspace/audit")
